@@ -1,0 +1,96 @@
+/**
+ * createApp: the middleware order and every feature's routes. No process.env here:
+ * everything comes in through `deps`.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './features/account/account.routes.tsx';
+import { adminRoutes } from './features/admin/admin.routes.tsx';
+import { authRoutes } from './features/auth/auth.routes.tsx';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { homeRoutes } from './features/home/home.routes.tsx';
+import { setupRoutes } from './features/setup/setup.routes.tsx';
+import { staffRoutes } from './features/staff/staff.routes.tsx';
+import { allow } from './shared/auth/access.ts';
+import { AppError } from './shared/errors.ts';
+import type { AppDeps, AppEnv } from './shared/http/context.ts';
+import { csrf } from './shared/http/csrf.ts';
+import { errorResponse } from './shared/http/errors.tsx';
+import { clientIp, flash, language, session, setupGate, twoFactorGate } from './shared/http/middleware.ts';
+
+const publicDir = path.relative(process.cwd(), path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'public'));
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', randomUUID());
+    const started = performance.now();
+    await next();
+    deps.logger.info(
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: [NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: deps.config.secure ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      xFrameOptions: 'DENY',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE');
+      },
+    }),
+  );
+  app.use('*', clientIp());
+  app.use('*', setupGate());
+  app.use('*', session());
+  app.use('*', language());
+  app.use('*', flash());
+  app.use('*', csrf());
+  app.use('*', twoFactorGate());
+  app.use('*', async (c, next) => {
+    await next();
+    // Pages carry personal data: never keep them in shared caches.
+    if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/static/*', allow('public'), serveStatic({ root: publicDir, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
+  app.route('/', healthRoutes);
+  app.route('/', setupRoutes);
+  app.route('/', authRoutes);
+  app.route('/', accountRoutes);
+  app.route('/', staffRoutes);
+  app.route('/', adminRoutes);
+  app.route('/', homeRoutes);
+
+  app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

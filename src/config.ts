@@ -1,0 +1,131 @@
+/**
+ * Configuration: one zod parse of the environment at start. Nothing else in the code
+ * reads process.env (tests build a Config directly with `testConfig`).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z
+  .object({
+    /** TCP port the web server listens on. */
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Host/interface to bind. */
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Public URL of the network, used in e-mail links, cookies (Secure under https) and origin checks. */
+    BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    /** PostgreSQL connection string. When unset, the embedded PGlite database in KIZUNA_DATA_DIR is used. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    /** Folder for the embedded database, the mail outbox and uploads. */
+    KIZUNA_DATA_DIR: z.string().min(1).default('./data'),
+    /** SMTP relay, e.g. smtp://user:pass@smtp.example.com:587. When unset, mail goes to the outbox folder. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    /** Sender of every message, e.g. "Kizuna <no-reply@example.com>". */
+    MAIL_FROM: z.string().min(3).default('Kizuna <no-reply@localhost>'),
+    /** Secret for signing sessions and tokens; at least 32 characters. Required in production. */
+    SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** development | production | test */
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Run the job workers inside the web process (default true). Set false when running `npm run worker`. */
+    KIZUNA_IN_PROCESS_WORKERS: bool.default(true),
+    /** Log level: fatal, error, warn, info, debug, trace, silent. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Largest request body accepted, in kilobytes. */
+    MAX_BODY_KB: z.coerce.number().int().min(16).max(102400).default(1024),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  baseUrl: string;
+  secure: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  secret: string;
+  env: 'development' | 'production' | 'test';
+  inProcessWorkers: boolean;
+  logLevel: string;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses an environment; throws ConfigError listing every problem at once. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings in .env files mean "unset".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = result.data;
+  const baseUrl = e.BASE_URL.replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl,
+    secure: baseUrl.startsWith('https://'),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.KIZUNA_DATA_DIR),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    // Without SECRET, the server keeps a generated one in the data folder (see resolveSecret).
+    secret: e.SECRET ?? '',
+    env: e.NODE_ENV,
+    inProcessWorkers: e.KIZUNA_IN_PROCESS_WORKERS,
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.MAX_BODY_KB * 1024,
+  };
+}
+
+/** Loads the process environment or exits with a readable list of what is wrong. */
+export function loadConfig(): Config {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Kizuna cannot start.\n${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Returns the configured secret, or one generated once and kept in the data folder so
+ * sessions survive a restart of a development install.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, '.secret');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(32).toString('hex');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The whole database schema, in one place so drizzle-kit can generate migrations from it.
+ * Tables used by better-auth keep the field names better-auth expects (camelCase keys)
+ * mapped to snake_case columns.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Roles a person can hold in one network. */
+export const ROLES = ['operator', 'community_manager', 'employee', 'alumnus'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Member status; issue-level features extend the lifecycle (rehired, deceased…). */
+export const MEMBER_STATUSES = ['pending', 'active', 'suspended'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+// ---------------------------------------------------------------- accounts (better-auth)
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    twoFactorEnabled: boolean('two_factor_enabled').notNull().default(false),
+    // Kizuna's own fields
+    role: text('role').$type<Role>().notNull().default('alumnus'),
+    isManager: boolean('is_manager').notNull().default(false),
+    status: text('status').$type<MemberStatus>().notNull().default('pending'),
+    nameKana: text('name_kana'),
+    locale: text('locale').$type<'ja' | 'en'>(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    token: text('token').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: ts('expires_at').notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: ts('access_token_expires_at'),
+    refreshTokenExpiresAt: ts('refresh_token_expires_at'),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('accounts_user_idx').on(t.userId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+export const twoFactors = pgTable(
+  'two_factors',
+  {
+    id: text('id').primaryKey(),
+    secret: text('secret').notNull(),
+    backupCodes: text('backup_codes').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    verified: boolean('verified').notNull().default(true),
+    failedVerificationCount: integer('failed_verification_count').notNull().default(0),
+    lockedUntil: ts('locked_until'),
+  },
+  (t) => [index('two_factors_user_idx').on(t.userId), index('two_factors_secret_idx').on(t.secret)],
+);
+
+// ---------------------------------------------------------------- network settings
+
+/** Exactly one row (id = 1) once the setup wizard has run. */
+export const networkSettings = pgTable('network_settings', {
+  id: integer('id').primaryKey().default(1),
+  nameJa: text('name_ja').notNull(),
+  nameEn: text('name_en').notNull(),
+  operatorType: text('operator_type').$type<'company' | 'volunteers' | 'alumni'>().notNull(),
+  purposeJa: text('purpose_ja').notNull(),
+  purposeEn: text('purpose_en').notNull().default(''),
+  rulesJa: text('rules_ja').notNull(),
+  rulesEn: text('rules_en').notNull().default(''),
+  timeZone: text('time_zone').notNull().default('Asia/Tokyo'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------- staff invitations
+
+export const staffInvitations = pgTable(
+  'staff_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    role: text('role').$type<Exclude<Role, 'alumnus'>>().notNull(),
+    isManager: boolean('is_manager').notNull().default(false),
+    locale: text('locale').$type<'ja' | 'en'>().notNull().default('ja'),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('staff_invitations_email_idx').on(sql`lower(${t.email})`)],
+);
+
+// ---------------------------------------------------------------- audit log (append-only)
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actorId: text('actor_id'),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_action_idx').on(t.action, t.at),
+    index('audit_events_actor_idx').on(t.actorId, t.at),
+  ],
+);
+
+// ---------------------------------------------------------------- job queue
+
+export const JOB_STATES = ['pending', 'running', 'done', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull().default({}),
+    state: text('state').$type<JobState>().notNull().default('pending'),
+    runAt: ts('run_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(5),
+    lockedAt: ts('locked_at'),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    /** Optional de-duplication key: at most one job per key. */
+    uniqueKey: text('unique_key').unique(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('jobs_claim_idx').on(t.state, t.runAt)],
+);
+
+// ---------------------------------------------------------------- mail ledger
+
+/**
+ * One row per message per recipient. `key` is unique, so a resend after a crash
+ * finds the message already sent and skips it.
+ */
+export const mailMessages = pgTable(
+  'mail_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull().unique(),
+    toAddress: text('to_address').notNull(),
+    userId: text('user_id'),
+    template: text('template').notNull(),
+    locale: text('locale').$type<'ja' | 'en'>().notNull(),
+    subject: text('subject'),
+    textBody: text('text_body'),
+    state: text('state').$type<'queued' | 'sent' | 'failed'>().notNull().default('queued'),
+    transport: text('transport'),
+    messageId: text('message_id'),
+    emlPath: text('eml_path'),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('mail_messages_created_idx').on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------- rate limits
+
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: ts('window_start').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+// ---------------------------------------------------------------- company and roster
+
+export const departments = pgTable('departments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  nameJa: text('name_ja').notNull(),
+  nameEn: text('name_en').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** HR roster: operators only. One row per person who worked at the company. */
+export const rosterEntries = pgTable(
+  'roster_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    employeeNumber: text('employee_number').notNull().unique(),
+    name: text('name').notNull(),
+    nameKana: text('name_kana'),
+    nameRomaji: text('name_romaji'),
+    departmentId: uuid('department_id').references(() => departments.id),
+    title: text('title'),
+    joinedOn: date('joined_on'),
+    leftOn: date('left_on'),
+    leaveReasonCategory: text('leave_reason_category'),
+    rehireEligible: text('rehire_eligible').$type<'yes' | 'no' | 'unknown'>().notNull().default('unknown'),
+    personalEmail: text('personal_email'),
+    contactConsent: boolean('contact_consent').notNull().default(false),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('roster_entries_left_idx').on(t.leftOn), index('roster_entries_kana_idx').on(t.nameKana)],
+);
+
+/** Department history of a roster entry (several rows per person). */
+export const rosterDepartments = pgTable(
+  'roster_departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rosterEntryId: uuid('roster_entry_id')
+      .notNull()
+      .references(() => rosterEntries.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    fromOn: date('from_on'),
+    toOn: date('to_on'),
+  },
+  (t) => [index('roster_departments_entry_idx').on(t.rosterEntryId), index('roster_departments_dept_idx').on(t.departmentId)],
+);

@@ -1,0 +1,190 @@
+/**
+ * Writes the generated demo network into an empty database: departments, roster entries
+ * and their department history in one transaction, and the staff and alumni accounts
+ * through the caller's `createAccount` (the real auth library, so passwords are hashed the
+ * way sign-in expects).
+ */
+import { count, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { departments, networkSettings, rosterDepartments, rosterEntries, users, type Role } from '../db/schema.ts';
+import { DEMO_PASSWORD, generateDemoNetwork, type DemoNetwork, type GenerateDemoOptions } from './generate.ts';
+
+/** What `seedDemo` asks the auth layer to create for each demo account. */
+export interface DemoAccountInput {
+  email: string;
+  name: string;
+  nameKana: string;
+  password: string;
+  role: Role;
+  isManager: boolean;
+  status: 'active';
+}
+
+/** Creates one account through the auth library and returns the new user id. */
+export type CreateDemoAccount = (account: DemoAccountInput) => Promise<string>;
+
+export interface SeedDemoOptions extends GenerateDemoOptions {
+  db: Db;
+  createAccount: CreateDemoAccount;
+  /** A network made earlier with `generateDemoNetwork` (then seed/leavers/years/today are ignored). */
+  network?: DemoNetwork;
+  /** Also write the network_settings row (name, purpose, rules) when none exists; default false. */
+  withNetworkSettings?: boolean;
+  /** Rows per INSERT; default 500. */
+  batchSize?: number;
+}
+
+/** What was written, for the CLI to print. */
+export interface SeedDemoSummary {
+  departments: number;
+  leavers: number;
+  /** roster_departments rows. */
+  departmentHistory: number;
+  accounts: Array<{ email: string; name: string; role: Role; isManager: boolean }>;
+  password: string;
+}
+
+/** Thrown when the database already holds people: demo data must never mix with real data. */
+export class DemoDatabaseNotEmptyError extends Error {
+  constructor(public readonly counts: { users: number; rosterEntries: number; departments: number }) {
+    super(
+      'Refusing to load demo data: the database is not empty ' +
+        `(${counts.users} users, ${counts.rosterEntries} roster entries, ${counts.departments} departments). ` +
+        'Demo data must never mix with real data; run the demo against a fresh database ' +
+        '(an empty KIZUNA_DATA_DIR or a new DATABASE_URL).',
+    );
+    this.name = 'DemoDatabaseNotEmptyError';
+  }
+}
+
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+async function countRows(db: Db) {
+  const [[u], [r], [d]] = await Promise.all([
+    db.select({ n: count() }).from(users),
+    db.select({ n: count() }).from(rosterEntries),
+    db.select({ n: count() }).from(departments),
+  ]);
+  return { users: u?.n ?? 0, rosterEntries: r?.n ?? 0, departments: d?.n ?? 0 };
+}
+
+/**
+ * Fills an empty database with the demo network and returns a summary.
+ *
+ * Accounts are created first, outside the transaction, because `createAccount` writes
+ * through the auth library's own connection (on PGlite a nested write would wait for the
+ * open transaction forever). The roster is then written in one transaction, with the
+ * alumni already linked. If anything fails, the transaction rolls back and the accounts
+ * created so far are deleted again, so a failed seed leaves the database empty.
+ *
+ * @throws DemoDatabaseNotEmptyError when users, roster entries or departments exist.
+ */
+export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> {
+  const { db, createAccount } = opts;
+  const batchSize = opts.batchSize ?? 500;
+  const existing = await countRows(db);
+  if (existing.users > 0 || existing.rosterEntries > 0 || existing.departments > 0) {
+    throw new DemoDatabaseNotEmptyError(existing);
+  }
+
+  const network =
+    opts.network ??
+    generateDemoNetwork({
+      ...(opts.seed !== undefined && { seed: opts.seed }),
+      ...(opts.leavers !== undefined && { leavers: opts.leavers }),
+      ...(opts.years !== undefined && { years: opts.years }),
+      ...(opts.today !== undefined && { today: opts.today }),
+    });
+
+  const createdUserIds: string[] = [];
+  try {
+    const userIdByEmployeeNumber = new Map<string, string>();
+    for (const account of network.accounts) {
+      const userId = await createAccount({
+        email: account.email,
+        name: account.name,
+        nameKana: account.nameKana,
+        password: network.password,
+        role: account.role,
+        isManager: account.isManager,
+        status: account.status,
+      });
+      createdUserIds.push(userId);
+      if (account.rosterEmployeeNumber) userIdByEmployeeNumber.set(account.rosterEmployeeNumber, userId);
+    }
+
+    const departmentIdByCode = new Map(network.company.departments.map((d) => [d.code, d.id]));
+    const departmentId = (code: string) => {
+      const id = departmentIdByCode.get(code);
+      if (!id) throw new Error(`demo data: unknown department code ${code}`);
+      return id;
+    };
+
+    const rosterRows = network.leavers.map((l) => ({
+      id: l.id,
+      employeeNumber: l.employeeNumber,
+      name: l.name,
+      nameKana: l.nameKana,
+      nameRomaji: l.nameRomaji,
+      departmentId: departmentId(l.departmentCode),
+      title: l.title,
+      joinedOn: l.joinedOn,
+      leftOn: l.leftOn,
+      leaveReasonCategory: l.leaveReasonCategory,
+      rehireEligible: l.rehireEligible,
+      personalEmail: l.personalEmail,
+      contactConsent: l.contactConsent,
+      userId: userIdByEmployeeNumber.get(l.employeeNumber) ?? null,
+    }));
+    const historyRows = network.leavers.flatMap((l) =>
+      l.departments.map((s) => ({
+        rosterEntryId: l.id,
+        departmentId: departmentId(s.departmentCode),
+        fromOn: s.fromOn,
+        toOn: s.toOn,
+      })),
+    );
+
+    await db.transaction(async (tx) => {
+      if (opts.withNetworkSettings) {
+        await tx
+          .insert(networkSettings)
+          .values({ id: 1, ...network.network })
+          .onConflictDoNothing({ target: networkSettings.id });
+      }
+      await tx.insert(departments).values(
+        network.company.departments.map((d) => ({ id: d.id, code: d.code, nameJa: d.nameJa, nameEn: d.nameEn })),
+      );
+      for (const batch of chunks(rosterRows, batchSize)) await tx.insert(rosterEntries).values(batch);
+      for (const batch of chunks(historyRows, batchSize)) await tx.insert(rosterDepartments).values(batch);
+    });
+
+    return {
+      departments: network.company.departments.length,
+      leavers: rosterRows.length,
+      departmentHistory: historyRows.length,
+      accounts: network.accounts.map((a) => ({ email: a.email, name: a.name, role: a.role, isManager: a.isManager })),
+      password: network.password,
+    };
+  } catch (err) {
+    if (createdUserIds.length > 0) {
+      try {
+        // Sessions, credentials and 2FA rows go with their user (ON DELETE CASCADE).
+        await db.delete(users).where(inArray(users.id, createdUserIds));
+      } catch (cleanupErr) {
+        throw new Error(
+          `Demo seed failed (${(err as Error).message}) and its ${createdUserIds.length} accounts could not be removed ` +
+            `(${(cleanupErr as Error).message}); start again from a fresh database.`,
+          { cause: err },
+        );
+      }
+    }
+    throw err;
+  }
+}
+
+export { DEMO_PASSWORD };

@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import { allow } from '../../shared/auth/access.ts';
+import type { AppEnv } from '../../shared/http/context.ts';
+import { fmt } from '../../shared/i18n/index.ts';
+import { localized } from '../../shared/network.ts';
+import { page } from '../../shared/http/render.tsx';
+
+export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), (c) => {
+  const m = c.get('m');
+  const locale = c.get('locale');
+  const settings = c.get('settings')!;
+  const actor = c.get('actor');
+  const name = localized(settings, locale, 'name');
+  const purpose = localized(settings, locale, 'purpose');
+  const rules = localized(settings, locale, 'rules');
+  if (!actor) {
+    return page(
+      c,
+      name,
+      <div class="narrow">
+        <h1>{name}</h1>
+        <p class="lead">{fmt(m.home.landingIntro, { network: name })}</p>
+        <section class="card">
+          <h2>{m.home.purpose}</h2>
+          <p class="prose">{purpose}</p>
+        </section>
+        <p class="actions">
+          <a class="button" href="/auth/sign-in">
+            {m.nav.signIn}
+          </a>
+          <a class="button button--secondary" href="/auth/sign-up">
+            {m.nav.signUp}
+          </a>
+        </p>
+      </div>,
+    );
+  }
+  return page(
+    c,
+    m.nav.home,
+    <div class="narrow">
+      <h1>{fmt(m.home.welcome, { name: actor.name })}</h1>
+      {actor.status === 'pending' ? <p class="notice">{m.home.pending}</p> : null}
+      {actor.role === 'operator' ? (
+        <section class="card">
+          <h2>{m.home.operatorTasks}</h2>
+          <ul>
+            <li>
+              <a href="/admin/people">{m.nav.people}</a>
+            </li>
+            <li>
+              <a href="/admin/audit">{m.nav.audit}</a>
+            </li>
+            <li>
+              <a href="/admin/outbox">{m.nav.outbox}</a>
+            </li>
+          </ul>
+        </section>
+      ) : null}
+      <section class="card">
+        <h2>{m.home.purpose}</h2>
+        <p class="prose">{purpose}</p>
+      </section>
+      <section class="card">
+        <h2>{m.home.rules}</h2>
+        <p class="prose">{rules}</p>
+      </section>
+    </div>,
+  );
+});

@@ -1,0 +1,52 @@
+/**
+ * Builds everything a Kizuna process needs from a Config: database (migrated), auth,
+ * logger, mail transport and job handlers. Used by the server, the worker, the CLI and
+ * the browser tests, so they all start the same way.
+ */
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { resolveSecret, type Config } from './config.ts';
+import { openDb, type Database } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { createAuth, type Auth } from './shared/auth/auth.ts';
+import { startWorkers, type JobHandler, type Workers } from './shared/jobs/queue.ts';
+import { mailJobHandlers } from './shared/mail/mail.ts';
+import { createTransport } from './shared/mail/mailer.ts';
+import { pruneRateLimits } from './shared/http/rate-limit.ts';
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  auth: Auth;
+  logger: Logger;
+  handlers: Record<string, JobHandler>;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, opts: { logger?: Logger } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const full: Config = { ...config, secret: resolveSecret(config) };
+  const database = await openDb({ databaseUrl: full.databaseUrl, pgliteDir: path.join(full.dataDir, 'pglite') });
+  await migrate(database);
+  const auth = createAuth({ config: full, db: database.db });
+  const transport = createTransport(full);
+  const handlers: Record<string, JobHandler> = {
+    ...mailJobHandlers({ transport, config: full, logger }),
+    'maintenance.prune-rate-limits': async (_payload, ctx) => pruneRateLimits(ctx.db),
+  };
+  return {
+    config: full,
+    database,
+    auth,
+    logger,
+    handlers,
+    close: async () => {
+      await transport.close?.();
+      await database.close();
+    },
+  };
+}
+
+export function runWorkers(rt: Runtime): Workers {
+  return startWorkers({ database: rt.database, handlers: rt.handlers, logger: rt.logger, pollMs: 1000 });
+}

@@ -1,0 +1,53 @@
+/**
+ * The audit log: append-only (the app has no update or delete path, and a database
+ * trigger refuses one). Writes go through `audit()`, in the caller's transaction when
+ * the event belongs to a change.
+ */
+import type { Db } from '../db/client.ts';
+import { auditEvents } from '../db/schema.ts';
+
+export const AUDIT_ACTIONS = [
+  'setup.completed',
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_in_magic_link',
+  'auth.sign_out',
+  'auth.sign_out_all',
+  'auth.password_reset',
+  'auth.password_changed',
+  'auth.email_verified',
+  'auth.two_factor_enabled',
+  'auth.two_factor_failed',
+  'staff.invited',
+  'staff.invitation_revoked',
+  'staff.invitation_accepted',
+  'role.changed',
+  'personal_data.viewed',
+  'export.created',
+  'mail.viewed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditInput {
+  action: AuditAction;
+  actor?: { id: string; email: string } | null;
+  subjectType?: string;
+  subjectId?: string;
+  ip?: string;
+  userAgent?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Appends one event. */
+export async function audit(db: Db, e: AuditInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    action: e.action,
+    actorId: e.actor?.id ?? null,
+    actorEmail: e.actor?.email ?? null,
+    subjectType: e.subjectType ?? null,
+    subjectId: e.subjectId ?? null,
+    ip: e.ip ?? null,
+    userAgent: e.userAgent?.slice(0, 300) ?? null,
+    details: e.details ?? {},
+  });
+}

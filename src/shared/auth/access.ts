@@ -1,0 +1,38 @@
+/**
+ * Route-level access. Every route's first handler is `allow(...)`, which both enforces
+ * the rule and records it, so a test can walk every registered route × every role and
+ * fail on a route that declares nothing.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { AppEnv } from '../http/context.ts';
+
+/** 'public': everyone, signed in or not; 'member': any signed-in person; or a list of roles. */
+export type Access = 'public' | 'member' | readonly Role[];
+
+const registry = new WeakMap<object, Access>();
+
+export function allow(access: Access): MiddlewareHandler<AppEnv> {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (access === 'public') return next();
+    const actor = c.get('actor');
+    if (!actor) throw new AppError('UNAUTHENTICATED');
+    if (access !== 'member' && !access.includes(actor.role)) throw new AppError('FORBIDDEN');
+    return next();
+  };
+  registry.set(mw, access);
+  return mw;
+}
+
+/** The access declared by a handler created with `allow`, if it is one. */
+export function accessOf(handler: unknown): Access | undefined {
+  return typeof handler === 'function' ? registry.get(handler) : undefined;
+}
+
+/** Whether a role (or anonymous, as null) passes an access rule. */
+export function permits(access: Access, role: Role | null): boolean {
+  if (access === 'public') return true;
+  if (role === null) return false;
+  return access === 'member' || access.includes(role);
+}

@@ -1,0 +1,40 @@
+/**
+ * The one authorisation function. Routes declare who may reach them (access.ts);
+ * services ask `can()` before doing anything, so a route mistake cannot leak data.
+ */
+import type { Role } from '../../db/schema.ts';
+
+export { ROLES } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Actor } from '../http/context.ts';
+
+export const PERMISSIONS = {
+  'people.view': ['operator'],
+  'people.invite': ['operator'],
+  'people.changeRole': ['operator'],
+  'audit.view': ['operator'],
+  'mail.outbox.view': ['operator'],
+  'jobs.view': ['operator'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+/** Roles that must use two-factor authentication. */
+export const TWO_FACTOR_ROLES: readonly Role[] = ['operator', 'community_manager'];
+
+export function requiresTwoFactor(role: Role): boolean {
+  return TWO_FACTOR_ROLES.includes(role);
+}
+
+export function can(actor: Actor | null, action: Action): boolean {
+  if (!actor || actor.status === 'suspended') return false;
+  if (requiresTwoFactor(actor.role) && !actor.twoFactorEnabled) return false;
+  return (PERMISSIONS[action] as readonly Role[]).includes(actor.role);
+}
+
+/** Throws FORBIDDEN (or UNAUTHENTICATED) unless `can(actor, action)`. Returns the actor. */
+export function authorize(actor: Actor | null, action: Action): Actor {
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  if (!can(actor, action)) throw new AppError('FORBIDDEN');
+  return actor;
+}

@@ -1,0 +1,147 @@
+/** Request-scoped middleware: client IP, settings and setup gate, session, language, 2FA gate, flash. */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { eq } from 'drizzle-orm';
+import { users, type Role } from '../../db/schema.ts';
+import { requiresTwoFactor } from '../auth/can.ts';
+import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, messages, type Locale } from '../i18n/index.ts';
+import { getNetworkSettings } from '../network.ts';
+import type { Actor, AppEnv } from './context.ts';
+
+const LANG_COOKIE = 'kizuna_lang';
+const FLASH_COOKIE = 'kizuna_flash';
+
+/** Paths reachable before the network is set up. */
+const PRE_SETUP = [/^\/setup$/, /^\/healthz$/, /^\/static\//];
+/** Paths reachable by staff who still have to turn on two-factor authentication. */
+const PRE_TWO_FACTOR = [/^\/account\/two-factor/, /^\/auth\/sign-out$/, /^\/healthz$/, /^\/static\//];
+
+export function clientIp(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let ip = 'unknown';
+    try {
+      ip = getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      /* app.request() in tests has no socket */
+    }
+    c.set('clientIp', ip);
+    return next();
+  };
+}
+
+export function setupGate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const settings = await getNetworkSettings(c.get('deps').db);
+    c.set('settings', settings);
+    if (!settings && !PRE_SETUP.some((re) => re.test(c.req.path))) return c.redirect('/setup', 303);
+    return next();
+  };
+}
+
+/** Headers for server-side calls into better-auth: cookies, client, and the request's language. */
+export function authHeaders(c: Context<AppEnv>): Headers {
+  const h = new Headers();
+  const cookie = c.req.header('cookie');
+  if (cookie) h.set('cookie', cookie);
+  h.set('user-agent', c.req.header('user-agent') ?? '');
+  // Kizuna's own CSRF check has already passed for this request.
+  h.set('origin', new URL(c.get('deps').config.baseUrl).origin);
+  h.set('x-kizuna-client-ip', c.get('clientIp') ?? 'unknown');
+  h.set('x-kizuna-locale', c.get('locale') ?? DEFAULT_LOCALE);
+  return h;
+}
+
+/** Copies Set-Cookie headers of a better-auth answer onto our response. */
+export function forwardCookies(c: Context<AppEnv>, headers: Headers | null | undefined): void {
+  if (!headers) return;
+  for (const value of headers.getSetCookie()) c.header('set-cookie', value, { append: true });
+}
+
+export function session(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('actor', null);
+    const cookie = c.req.header('cookie') ?? '';
+    if (c.get('settings') && cookie.includes('kizuna.session_token')) {
+      const { auth } = c.get('deps');
+      const result = await auth.api.getSession({ headers: authHeaders(c), returnHeaders: true });
+      forwardCookies(c, result.headers);
+      const data = result.response;
+      if (data) {
+        const u = data.user as typeof data.user & {
+          role: Role;
+          isManager: boolean;
+          status: string;
+          twoFactorEnabled: boolean | null;
+          locale: string | null;
+        };
+        const actor: Actor = {
+          id: u.id,
+          name: u.name,
+          email: u.email,
+          role: u.role,
+          isManager: Boolean(u.isManager),
+          status: u.status,
+          twoFactorEnabled: Boolean(u.twoFactorEnabled),
+          locale: isLocale(u.locale) ? u.locale : null,
+          sessionId: data.session.id,
+        };
+        c.set('actor', actor);
+      }
+    }
+    return next();
+  };
+}
+
+/**
+ * Language: ?lang= (remembered in a cookie and, for members, as their preference) →
+ * the member's saved preference → cookie → Accept-Language → Japanese.
+ */
+export function language(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const actor = c.get('actor');
+    const query = c.req.query('lang');
+    let locale: Locale;
+    if (isLocale(query)) {
+      locale = query;
+      setCookie(c, LANG_COOKIE, query, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600, secure: c.get('deps').config.secure });
+      if (actor && actor.locale !== query) {
+        // A preference, not a security-relevant change: saving it on a GET is harmless and idempotent.
+        await c.get('deps').db.update(users).set({ locale: query }).where(eq(users.id, actor.id));
+        actor.locale = query;
+      }
+    } else {
+      const cookie = getCookie(c, LANG_COOKIE);
+      locale = actor?.locale ?? (isLocale(cookie) ? cookie : undefined) ?? localeFromAcceptLanguage(c.req.header('accept-language')) ?? DEFAULT_LOCALE;
+    }
+    c.set('locale', locale);
+    c.set('m', messages(locale));
+    return next();
+  };
+}
+
+export function twoFactorGate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const actor = c.get('actor');
+    if (actor && requiresTwoFactor(actor.role) && !actor.twoFactorEnabled && !PRE_TWO_FACTOR.some((re) => re.test(c.req.path))) {
+      return c.redirect('/account/two-factor', 303);
+    }
+    return next();
+  };
+}
+
+/** One-shot notices after a redirect ("Saved."): the cookie holds a catalogue path, never HTML. */
+export function flash(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const value = getCookie(c, FLASH_COOKIE) ?? null;
+    c.set('flash', value);
+    if (value) deleteCookie(c, FLASH_COOKIE, { path: '/' });
+    return next();
+  };
+}
+
+/** Sets a notice shown on the next page; `key` is a path in the catalogue like 'account.passwordChanged'. */
+export function setFlash(c: Context<AppEnv>, key: string, vars: Record<string, string> = {}): void {
+  const value = Object.keys(vars).length ? `${key}|${new URLSearchParams(vars).toString()}` : key;
+  setCookie(c, FLASH_COOKIE, value, { path: '/', sameSite: 'Lax', httpOnly: true, maxAge: 60, secure: c.get('deps').config.secure });
+}

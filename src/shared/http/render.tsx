@@ -1,0 +1,55 @@
+/** Renders a page inside the layout, with navigation built from the viewer's role. */
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { localized } from '../network.ts';
+import { Layout, resolveFlash, type NavItem } from '../views/Layout.tsx';
+import type { Actor, AppEnv } from './context.ts';
+import type { Messages } from '../i18n/index.ts';
+
+export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[] {
+  const items: NavItem[] = [];
+  if (!actor) {
+    items.push({ href: '/auth/sign-in', label: m.nav.signIn }, { href: '/auth/sign-up', label: m.nav.signUp });
+  } else {
+    items.push({ href: '/', label: m.nav.home }, { href: '/account', label: m.nav.account });
+    if (actor.role === 'operator') {
+      items.push(
+        { href: '/admin/people', label: m.nav.people },
+        { href: '/admin/audit', label: m.nav.audit },
+        { href: '/admin/outbox', label: m.nav.outbox },
+        { href: '/admin/jobs', label: m.nav.jobs },
+      );
+    }
+  }
+  return items.map((i) => ({ ...i, current: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`) }));
+}
+
+export function page(c: Context<AppEnv>, title: string, body: Child, status: ContentfulStatusCode = 200) {
+  const m = c.get('m');
+  const locale = c.get('locale');
+  const settings = c.get('settings');
+  const actor = c.get('actor');
+  const url = new URL(c.req.url);
+  const path = `${url.pathname}${url.search}`;
+  return c.html(
+    '<!doctype html>' +
+      (
+        <Layout
+          title={title}
+          locale={locale}
+          m={m}
+          networkName={settings ? localized(settings, locale, 'name') : m.common.appName}
+          nonce={c.get('secureHeadersNonce')}
+          csrfToken={c.get('csrfToken') ?? ''}
+          path={path}
+          actor={actor}
+          nav={navFor(m, actor, url.pathname)}
+          flash={resolveFlash(m, c.get('flash') ?? null)}
+        >
+          {body}
+        </Layout>
+      ).toString(),
+    status,
+  );
+}
