@@ -100,8 +100,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** Reads ./.env when present; variables already set in the environment win. */
+export function loadDotEnv(): void {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+}
+
 /** Loads the process environment or exits with a readable list of what is wrong. */
 export function loadConfig(): Config {
+  loadDotEnv();
   try {
     return parseConfig(process.env);
   } catch (err) {

@@ -88,7 +88,7 @@ export async function claimJobs(db: DbOrTx, opts: ClaimOptions): Promise<Job[]> 
     .where(and(eq(jobs.state, 'pending'), lte(jobs.runAt, sql`now()`), inArray(jobs.queue, opts.queues)))
     .orderBy(jobs.runAt, jobs.id)
     .limit(opts.limit)
-    .for('update');
+    .for('update', { skipLocked: true });
   const claimed = await db
     .update(jobs)
     .set({
