@@ -9,7 +9,7 @@ import { resolveSecret, type Config } from './config.ts';
 import { openDb, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { createAuth, type Auth } from './shared/auth/auth.ts';
-import { startWorkers, type JobHandler, type Workers } from './shared/jobs/queue.ts';
+import { enqueue, pruneJobs, startWorkers, type JobHandler, type Workers } from './shared/jobs/queue.ts';
 import { mailJobHandlers } from './shared/mail/mail.ts';
 import { createTransport } from './shared/mail/mailer.ts';
 import { pruneRateLimits } from './shared/http/rate-limit.ts';
@@ -32,7 +32,10 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
   const transport = createTransport(full);
   const handlers: Record<string, JobHandler> = {
     ...mailJobHandlers({ transport, config: full, logger }),
-    'maintenance.prune-rate-limits': async (_payload, ctx) => pruneRateLimits(ctx.db),
+    'maintenance.hourly': async (_payload, ctx) => {
+      await pruneRateLimits(ctx.db);
+      await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });
+    },
   };
   return {
     config: full,
@@ -47,6 +50,24 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
   };
 }
 
+/** Starts the job workers and schedules hourly maintenance (one job per hour across all processes). */
 export function runWorkers(rt: Runtime): Workers {
-  return startWorkers({ database: rt.database, handlers: rt.handlers, logger: rt.logger, pollMs: 1000 });
+  const workers = startWorkers({ database: rt.database, handlers: rt.handlers, logger: rt.logger, pollMs: 1000 });
+  const schedule = () => {
+    const hour = new Date().toISOString().slice(0, 13);
+    enqueue(rt.database.db, 'maintenance.hourly', {}, { uniqueKey: `maintenance.hourly:${hour}` }).catch((err: unknown) =>
+      rt.logger.warn({ err }, 'could not schedule maintenance'),
+    );
+  };
+  schedule();
+  const timer = setInterval(schedule, 10 * 60 * 1000);
+  timer.unref();
+  return {
+    workerId: workers.workerId,
+    wake: () => workers.wake(),
+    stop: async () => {
+      clearInterval(timer);
+      await workers.stop();
+    },
+  };
 }
