@@ -344,6 +344,28 @@ describe('startWorkers', () => {
     expect(started).toBe(1);
   });
 
+  it('can re-queue at start the jobs a previous process left running (default on PGlite)', async () => {
+    const id = (await enqueue(db, 'w.recover', {}))!;
+    await claimJobs(db, { queues: ['w.recover'], limit: 1, workerId: 'previous-process' });
+    const off = startWorkers({ database, pollMs: 20, recoverRunningOnStart: false, handlers: { 'w.recover': async () => {} } });
+    await new Promise((r) => setTimeout(r, 100));
+    await off.stop();
+    expect(await getJob(id)).toMatchObject({ state: 'running', lockedBy: 'previous-process' });
+
+    const on = startWorkers({
+      database,
+      pollMs: 20,
+      ...(database.kind === 'pglite' ? {} : { recoverRunningOnStart: true }),
+      handlers: { 'w.recover': async () => {} },
+    });
+    try {
+      await until(async () => (await getJob(id)).state === 'done');
+      expect(await getJob(id)).toMatchObject({ attempts: 2, lockedBy: null });
+    } finally {
+      await on.stop();
+    }
+  });
+
   it('keeps the locks of long jobs fresh, so they are not taken for abandoned', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

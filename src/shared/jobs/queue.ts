@@ -304,6 +304,14 @@ export interface WorkerOptions {
   logger?: Logger;
   /** Identifies this worker in `locked_by` (default host:pid:random). */
   workerId?: string;
+  /**
+   * Re-queue every running job at start instead of waiting for its lock to expire.
+   * Default: true on PGlite, where the data-folder lock guarantees that no other process
+   * works on the queue, so a running job at start belonged to a process that died (a
+   * 15-minute sign-in link should not wait 10 minutes for that). Leave it off when this
+   * process starts several worker sets on one database.
+   */
+  recoverRunningOnStart?: boolean;
 }
 
 export interface Workers {
@@ -400,6 +408,14 @@ export function startWorkers(opts: WorkerOptions): Workers {
 
   const loop = (async () => {
     let lastSweep = 0;
+    if (opts.recoverRunningOnStart ?? opts.database.kind === 'pglite') {
+      try {
+        const n = await requeueStale(db, { lockTimeoutMs: 0 });
+        if (n > 0) log.warn({ count: n }, 're-queued jobs left running by a previous process');
+      } catch (err) {
+        log.error({ err }, 'could not re-queue jobs left running');
+      }
+    }
     while (!stopping) {
       let wait = pollMs;
       try {

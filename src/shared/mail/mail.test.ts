@@ -332,6 +332,15 @@ describe('queueMail and the mail worker over SMTP', () => {
   });
 });
 
+describe('mailJobHandlers', () => {
+  it('refuses to start with a sender that is not one address', () => {
+    expect(() => mailJobHandlers({ transport: smtp, config: { mailFrom: 'a@kizuna.test, b@kizuna.test' } })).toThrow(MailValidationError);
+    expect(() => mailJobHandlers({ transport: smtp, config: { mailFrom: 'Kizuna\r\nBcc: x@evil.test <a@kizuna.test>' } })).toThrow(
+      MailValidationError,
+    );
+  });
+});
+
 describe('outbox transport', () => {
   it('writes a readable .eml file and records its path', async () => {
     const dataDir = path.join(tmpDir, 'data');

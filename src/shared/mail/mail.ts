@@ -225,8 +225,12 @@ export interface MailHandlerDeps {
  * (network, 4xx) → the error is noted on the row and rethrown so the queue retries with
  * backoff, and the row is marked failed on the last attempt. Logs name the ledger id,
  * never the address.
+ *
+ * @throws MailValidationError at once when `config.mailFrom` is not exactly one address.
  */
 export function mailJobHandlers(deps: MailHandlerDeps): Record<string, JobHandler> {
+  // A bad MAIL_FROM would make every message fail as "refused": refuse to start instead.
+  parseSingleAddress(deps.config.mailFrom, 'MAIL_FROM');
   const send: JobHandler = async (payload, ctx) => {
     const log = deps.logger ? deps.logger.child({ jobId: ctx.jobId, attempt: ctx.attempt }) : ctx.log;
     const id = (payload as { messageId?: unknown } | null)?.messageId;
