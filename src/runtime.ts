@@ -13,6 +13,7 @@ import { enqueue, pruneJobs, startWorkers, type JobHandler, type Workers } from 
 import { mailJobHandlers } from './shared/mail/mail.ts';
 import { createTransport } from './shared/mail/mailer.ts';
 import { pruneRateLimits } from './shared/http/rate-limit.ts';
+import { rosterJobHandlers } from './features/roster/roster.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -32,6 +33,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
   const transport = createTransport(full);
   const handlers: Record<string, JobHandler> = {
     ...mailJobHandlers({ transport, config: full, logger }),
+    ...rosterJobHandlers(),
     'maintenance.hourly': async (_payload, ctx) => {
       await pruneRateLimits(ctx.db);
       await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });

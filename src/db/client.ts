@@ -91,6 +91,10 @@ export interface OpenDbOptions {
 export async function openDb(opts: OpenDbOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // A connection the server drops (restart, failover, pg_terminate_backend) must fail the
+    // query that used it, not crash the process: without listeners pg re-emits it as uncaught.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     // Fail fast with a clear error when the server cannot be reached.
     const client = await pool.connect();
     client.release();

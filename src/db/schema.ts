@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  customType,
   boolean,
   date,
   index,
@@ -15,6 +16,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -248,13 +250,17 @@ export const rateLimits = pgTable(
 
 // ---------------------------------------------------------------- company and roster
 
-export const departments = pgTable('departments', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  code: text('code').notNull().unique(),
-  nameJa: text('name_ja').notNull(),
-  nameEn: text('name_en').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull().unique(),
+    nameJa: text('name_ja').notNull(),
+    nameEn: text('name_en').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('departments_name_ja_key').on(t.nameJa)],
+);
 
 /** HR roster: operators only. One row per person who worked at the company. */
 export const rosterEntries = pgTable(
@@ -294,5 +300,54 @@ export const rosterDepartments = pgTable(
     fromOn: date('from_on'),
     toOn: date('to_on'),
   },
-  (t) => [index('roster_departments_entry_idx').on(t.rosterEntryId), index('roster_departments_dept_idx').on(t.departmentId)],
+  (t) => [
+    index('roster_departments_entry_idx').on(t.rosterEntryId),
+    index('roster_departments_dept_idx').on(t.departmentId),
+    unique('roster_departments_period_key').on(t.rosterEntryId, t.departmentId, t.fromOn).nullsNotDistinct(),
+  ],
 );
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+export const IMPORT_STATES = ['previewed', 'queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+/** One uploaded roster file and the progress of its import (the work runs as a job). */
+export const rosterImports = pgTable(
+  'roster_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    fileName: text('file_name').notNull(),
+    /** The uploaded bytes, kept until the import has finished so a worker on another machine can read them. */
+    fileData: bytea('file_data'),
+    encoding: text('encoding').notNull(),
+    headers: jsonb('headers').$type<string[]>().notNull(),
+    mapping: jsonb('mapping').$type<Record<string, number>>().notNull(),
+    /** Row errors (first ones) and a sample of valid rows, computed when the mapping is set. */
+    preview: jsonb('preview').$type<{ errors: unknown[]; sample: unknown[]; errorCounts: Record<string, number> }>().notNull().default({ errors: [], sample: [], errorCounts: {} }),
+    state: text('state').$type<ImportState>().notNull().default('previewed'),
+    totalRows: integer('total_rows').notNull().default(0),
+    validRows: integer('valid_rows').notNull().default(0),
+    errorRows: integer('error_rows').notNull().default(0),
+    processedRows: integer('processed_rows').notNull().default(0),
+    inserted: integer('inserted').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('roster_imports_created_idx').on(t.createdAt)],
+);
+
+/** Header → field choices an operator made, remembered for the next file. */
+export const rosterHeaderMappings = pgTable('roster_header_mappings', {
+  header: text('header').primaryKey(),
+  field: text('field').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'role.changed',
   'personal_data.viewed',
   'export.created',
+  'roster.import_committed',
   'mail.viewed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -15,6 +15,10 @@ export const PERMISSIONS = {
   'audit.view': ['operator'],
   'mail.outbox.view': ['operator'],
   'jobs.view': ['operator'],
+  // The HR roster is HR data: operators only, never alumni or employees.
+  'roster.view': ['operator'],
+  'roster.import': ['operator'],
+  'roster.export': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -1,0 +1,222 @@
+/** Roster queries: batched idempotent upserts for imports, listing and export. */
+import { createHash } from 'node:crypto';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { departments, rosterDepartments, rosterEntries, rosterHeaderMappings, rosterImports } from '../../db/schema.ts';
+import type { RosterField, RosterRow } from './roster.parse.ts';
+
+export type ImportRow = typeof rosterImports.$inferSelect;
+
+/** Makes sure every department name exists; returns name → id. Idempotent. */
+export async function ensureDepartments(db: Db, names: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(names.filter(Boolean))];
+  const map = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500);
+    await db
+      .insert(departments)
+      .values(chunk.map((n) => ({ code: `D-${createHash('sha256').update(n).digest('hex').slice(0, 10)}`, nameJa: n, nameEn: n })))
+      .onConflictDoNothing();
+    const rows = await db.select({ id: departments.id, nameJa: departments.nameJa }).from(departments).where(inArray(departments.nameJa, chunk));
+    for (const r of rows) map.set(r.nameJa, r.id);
+  }
+  return map;
+}
+
+/** One person as imported: the entry (from their latest line) and their department periods. */
+export interface PersonRecord {
+  entry: RosterRow;
+  periods: { department: string; fromOn: string | null; toOn: string | null }[];
+}
+
+/** Groups valid rows by employee number, in file order; the line with the latest period gives the entry. */
+export function groupPeople(rows: RosterRow[]): PersonRecord[] {
+  const byNumber = new Map<string, PersonRecord>();
+  for (const row of rows) {
+    // Without period columns, a department is taken to span the whole employment.
+    const period = row.department
+      ? { department: row.department, fromOn: row.departmentFrom ?? row.joinedOn, toOn: row.departmentTo ?? row.leftOn }
+      : null;
+    const existing = byNumber.get(row.employeeNumber);
+    if (!existing) {
+      byNumber.set(row.employeeNumber, { entry: row, periods: period ? [period] : [] });
+      continue;
+    }
+    if (period) existing.periods.push(period);
+    if ((row.departmentFrom ?? '') >= (existing.entry.departmentFrom ?? '')) existing.entry = row;
+  }
+  return [...byNumber.values()];
+}
+
+export interface BatchCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Upserts one batch of people by employee number. Unchanged rows are not touched
+ * (re-importing a file changes nothing); an e-mail address or consent already on record
+ * is never erased by a file that lacks it.
+ */
+export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds: Map<string, string>): Promise<BatchCounts> {
+  if (people.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const values = people.map(({ entry: r }) => ({
+    employeeNumber: r.employeeNumber,
+    name: r.name,
+    nameKana: r.nameKana,
+    nameRomaji: r.nameRomaji,
+    departmentId: r.department ? (departmentIds.get(r.department) ?? null) : null,
+    title: r.title,
+    joinedOn: r.joinedOn,
+    leftOn: r.leftOn,
+    leaveReasonCategory: r.leaveReasonCategory,
+    rehireEligible: r.rehireEligible,
+    personalEmail: r.personalEmail,
+    contactConsent: r.contactConsent,
+  }));
+  const e = rosterEntries;
+  const excluded = (col: string) => sql.raw(`excluded.${col}`);
+  const newEmail = sql`coalesce(${excluded('personal_email')}, ${e.personalEmail})`;
+  const newConsent = sql`(${e.contactConsent} or ${excluded('contact_consent')})`;
+  const returned = await db
+    .insert(e)
+    .values(values)
+    .onConflictDoUpdate({
+      target: e.employeeNumber,
+      set: {
+        name: sql`${excluded('name')}`,
+        nameKana: sql`${excluded('name_kana')}`,
+        nameRomaji: sql`${excluded('name_romaji')}`,
+        departmentId: sql`${excluded('department_id')}`,
+        title: sql`${excluded('title')}`,
+        joinedOn: sql`${excluded('joined_on')}`,
+        leftOn: sql`${excluded('left_on')}`,
+        leaveReasonCategory: sql`${excluded('leave_reason_category')}`,
+        rehireEligible: sql`${excluded('rehire_eligible')}`,
+        personalEmail: newEmail,
+        contactConsent: newConsent,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`(${e.name}, ${e.nameKana}, ${e.nameRomaji}, ${e.departmentId}, ${e.title}, ${e.joinedOn}, ${e.leftOn}, ${e.leaveReasonCategory}, ${e.rehireEligible}, ${e.personalEmail}, ${e.contactConsent})
+        IS DISTINCT FROM (${excluded('name')}, ${excluded('name_kana')}, ${excluded('name_romaji')}, ${excluded('department_id')}, ${excluded('title')}, ${excluded('joined_on')}, ${excluded('left_on')}, ${excluded('leave_reason_category')}, ${excluded('rehire_eligible')}, ${newEmail}, ${newConsent})`,
+    })
+    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  const inserted = returned.filter((r) => r.inserted).length;
+  const counts = { inserted, updated: returned.length - inserted, unchanged: people.length - returned.length };
+
+  const withPeriods = people.filter((p) => p.periods.length > 0);
+  if (withPeriods.length > 0) {
+    const ids = await db
+      .select({ id: e.id, employeeNumber: e.employeeNumber })
+      .from(e)
+      .where(inArray(e.employeeNumber, withPeriods.map((p) => p.entry.employeeNumber)));
+    const idOf = new Map(ids.map((r) => [r.employeeNumber, r.id]));
+    const periodRows = withPeriods.flatMap((p) =>
+      p.periods
+        .filter((x) => departmentIds.has(x.department))
+        .map((x) => ({ rosterEntryId: idOf.get(p.entry.employeeNumber)!, departmentId: departmentIds.get(x.department)!, fromOn: x.fromOn, toOn: x.toOn })),
+    );
+    if (periodRows.length > 0) {
+      await db
+        .insert(rosterDepartments)
+        .values(periodRows)
+        .onConflictDoUpdate({
+          target: [rosterDepartments.rosterEntryId, rosterDepartments.departmentId, rosterDepartments.fromOn],
+          set: { toOn: sql`excluded.to_on` },
+          setWhere: sql`${rosterDepartments.toOn} IS DISTINCT FROM excluded.to_on`,
+        });
+    }
+  }
+  return counts;
+}
+
+export async function getImport(db: Db, id: string): Promise<ImportRow | undefined> {
+  const [row] = await db.select().from(rosterImports).where(eq(rosterImports.id, id)).limit(1);
+  return row;
+}
+
+export async function rememberedMappings(db: Db): Promise<Record<string, RosterField>> {
+  const rows = await db.select().from(rosterHeaderMappings);
+  return Object.fromEntries(rows.map((r) => [r.header, r.field as RosterField]));
+}
+
+export async function rememberMappings(db: Db, pairs: { header: string; field: RosterField }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  await db
+    .insert(rosterHeaderMappings)
+    .values(pairs.map((p) => ({ header: p.header, field: p.field })))
+    .onConflictDoUpdate({ target: rosterHeaderMappings.header, set: { field: sql`excluded.field`, updatedAt: sql`now()` } });
+}
+
+export interface RosterListFilter {
+  q?: string | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+/** Roster entries by kana reading (五十音順), keyset-paginated on (kana, employee number). */
+export async function listRoster(db: Db, f: RosterListFilter) {
+  const e = rosterEntries;
+  const where: SQL[] = [];
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    where.push(or(ilike(e.name, like), ilike(e.nameKana, like), ilike(e.employeeNumber, like), ilike(e.nameRomaji, like))!);
+  }
+  if (f.after) where.push(sql`(coalesce(${e.nameKana}, ''), ${e.employeeNumber}) > (${f.after.split('\u0000')[0] ?? ''}, ${f.after.split('\u0000')[1] ?? ''})`);
+  return db
+    .select({
+      id: e.id,
+      employeeNumber: e.employeeNumber,
+      name: e.name,
+      nameKana: e.nameKana,
+      department: departments.nameJa,
+      title: e.title,
+      joinedOn: e.joinedOn,
+      leftOn: e.leftOn,
+      rehireEligible: e.rehireEligible,
+      contactConsent: e.contactConsent,
+      hasEmail: sql<boolean>`${e.personalEmail} is not null`,
+    })
+    .from(e)
+    .leftJoin(departments, eq(departments.id, e.departmentId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(sql`coalesce(${e.nameKana}, '')`, asc(e.employeeNumber))
+    .limit(f.limit);
+}
+
+export async function countRoster(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(rosterEntries);
+  return row?.n ?? 0;
+}
+
+/** Every roster entry for an export, in employee-number order, streamed in pages. */
+export async function* rosterForExport(db: Db, pageSize = 2000) {
+  const e = rosterEntries;
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .select({
+        employeeNumber: e.employeeNumber,
+        name: e.name,
+        nameKana: e.nameKana,
+        nameRomaji: e.nameRomaji,
+        department: departments.nameJa,
+        title: e.title,
+        joinedOn: e.joinedOn,
+        leftOn: e.leftOn,
+        leaveReasonCategory: e.leaveReasonCategory,
+        rehireEligible: e.rehireEligible,
+        personalEmail: e.personalEmail,
+        contactConsent: e.contactConsent,
+      })
+      .from(e)
+      .leftJoin(departments, eq(departments.id, e.departmentId))
+      .where(sql`${e.employeeNumber} > ${after}`)
+      .orderBy(asc(e.employeeNumber))
+      .limit(pageSize);
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.employeeNumber;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The HR roster: upload → preview with row errors → commit → import job with progress.
+ * The import is idempotent (upsert by employee number; unchanged rows untouched) and
+ * resumable: each batch and its progress checkpoint commit together, so a crash or a
+ * dropped connection resumes from the last checkpoint to the same end state.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../../db/client.ts';
+import { rosterImports } from '../../db/schema.ts';
+import { audit } from '../../shared/audit.ts';
+import { authorize } from '../../shared/auth/can.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Actor } from '../../shared/http/context.ts';
+import { enqueue } from '../../shared/jobs/queue.ts';
+import {
+  decode,
+  guessMapping,
+  parseTable,
+  ROSTER_FIELDS,
+  TableParseError,
+  validateRows,
+  type Encoding,
+  type Mapping,
+  type RosterField,
+  type RowError,
+} from './roster.parse.ts';
+import * as repo from './roster.repository.ts';
+
+export const ROSTER_IMPORT_QUEUE = 'roster.import';
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const BATCH = 1000;
+const PREVIEW_ERRORS = 200;
+
+export type ImportRow = repo.ImportRow;
+
+interface Ctx {
+  db: Db;
+  actor: Actor | null;
+  ip?: string | undefined;
+}
+
+function analyse(bytes: Uint8Array, encoding: Encoding | 'auto', mapping?: Mapping, remembered: Record<string, RosterField> = {}) {
+  const decoded = decode(bytes, encoding);
+  const table = parseTable(decoded.text);
+  const effective = mapping ?? guessMapping(table.headers, remembered);
+  const { valid, errors } = validateRows(table.rows, effective);
+  return { decoded, table, mapping: effective, valid, errors };
+}
+
+function previewOf(errors: RowError[], valid: ReturnType<typeof validateRows>['valid']) {
+  const errorCounts: Record<string, number> = {};
+  for (const e of errors) errorCounts[e.code] = (errorCounts[e.code] ?? 0) + 1;
+  return { errors: errors.slice(0, PREVIEW_ERRORS), sample: valid.slice(0, 5), errorCounts };
+}
+
+/** Reads an uploaded file and records a preview; nothing is written to the roster yet. */
+export async function uploadRoster(ctx: Ctx, file: { name: string; bytes: Uint8Array; encoding: Encoding | 'auto' }): Promise<ImportRow> {
+  const who = authorize(ctx.actor, 'roster.import');
+  if (file.bytes.byteLength === 0) throw new AppError('VALIDATION', 'empty file', { reason: 'empty' });
+  if (file.bytes.byteLength > MAX_UPLOAD_BYTES) throw new AppError('PAYLOAD_TOO_LARGE');
+  let result;
+  try {
+    result = analyse(file.bytes, file.encoding, undefined, await repo.rememberedMappings(ctx.db));
+  } catch (err) {
+    if (err instanceof TableParseError) throw new AppError('VALIDATION', err.message, { reason: 'unreadable', line: err.line });
+    throw err;
+  }
+  if (result.table.headers.length === 0) throw new AppError('VALIDATION', 'no header', { reason: 'empty' });
+  const erroneousLines = new Set(result.errors.map((e) => e.line)).size;
+  const [row] = await ctx.db
+    .insert(rosterImports)
+    .values({
+      createdBy: who.id,
+      fileName: file.name.slice(0, 200) || 'roster.csv',
+      fileData: Buffer.from(file.bytes),
+      encoding: result.decoded.encoding,
+      headers: result.table.headers,
+      mapping: result.mapping as Record<string, number>,
+      preview: previewOf(result.errors, result.valid),
+      totalRows: result.table.rows.length,
+      validRows: result.valid.length,
+      errorRows: erroneousLines,
+    })
+    .returning();
+  return row!;
+}
+
+export async function getImport(ctx: Ctx, id: string): Promise<ImportRow> {
+  authorize(ctx.actor, 'roster.view');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND');
+  const row = await repo.getImport(ctx.db, id);
+  if (!row) throw new AppError('NOT_FOUND');
+  return row;
+}
+
+/** The operator maps columns by hand; the choice is remembered for the next file. */
+export async function setMapping(ctx: Ctx, id: string, chosen: Partial<Record<RosterField, number>>): Promise<ImportRow> {
+  authorize(ctx.actor, 'roster.import');
+  const imp = await getImport(ctx, id);
+  if (imp.state !== 'previewed' || !imp.fileData) throw new AppError('CONFLICT');
+  const mapping: Mapping = {};
+  for (const f of ROSTER_FIELDS) {
+    const i = chosen[f];
+    if (i !== undefined && Number.isInteger(i) && i >= 0 && i < imp.headers.length) mapping[f] = i;
+  }
+  const result = analyse(imp.fileData, imp.encoding as Encoding, mapping);
+  await repo.rememberMappings(
+    ctx.db,
+    Object.entries(mapping).map(([field, i]) => ({ header: imp.headers[i]!, field: field as RosterField })),
+  );
+  const [row] = await ctx.db
+    .update(rosterImports)
+    .set({
+      mapping: mapping as Record<string, number>,
+      preview: previewOf(result.errors, result.valid),
+      validRows: result.valid.length,
+      errorRows: new Set(result.errors.map((e) => e.line)).size,
+    })
+    .where(eq(rosterImports.id, id))
+    .returning();
+  return row!;
+}
+
+/** Commits the valid rows: the import job is queued in the same transaction as the state change. */
+export async function commitImport(ctx: Ctx, id: string): Promise<void> {
+  const who = authorize(ctx.actor, 'roster.import');
+  const imp = await getImport(ctx, id);
+  if (imp.mapping.employeeNumber === undefined || imp.mapping.name === undefined) throw new AppError('VALIDATION', 'mapping incomplete', { reason: 'mapping' });
+  await ctx.db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const moved = await t
+      .update(rosterImports)
+      .set({ state: 'queued' })
+      .where(sql`${rosterImports.id} = ${id} and ${rosterImports.state} = 'previewed'`)
+      .returning({ id: rosterImports.id });
+    if (moved.length === 0) throw new AppError('CONFLICT');
+    await enqueue(t, ROSTER_IMPORT_QUEUE, { importId: id }, { uniqueKey: `roster-import:${id}`, maxAttempts: 5 });
+    await audit(t, {
+      action: 'roster.import_committed',
+      actor: who,
+      subjectType: 'roster_import',
+      subjectId: id,
+      ip: ctx.ip,
+      details: { fileName: imp.fileName, validRows: imp.validRows, errorRows: imp.errorRows },
+    });
+  });
+}
+
+/**
+ * The import job. Re-reads the stored file, then upserts people in batches; each batch
+ * and its checkpoint commit together. Safe to run again after a crash.
+ */
+export async function runImport(db: Db, id: string, onProgress?: (done: number, total: number) => void): Promise<ImportRow> {
+  const imp = await repo.getImport(db, id);
+  if (!imp) throw new Error(`roster import ${id} not found`);
+  if (imp.state === 'done' || imp.state === 'cancelled') return imp;
+  if (!imp.fileData) throw new Error(`roster import ${id} has no file`);
+  await db
+    .update(rosterImports)
+    .set({ state: 'running', startedAt: imp.startedAt ?? new Date() })
+    .where(eq(rosterImports.id, id));
+  const { valid } = analyse(imp.fileData, imp.encoding as Encoding, imp.mapping as Mapping);
+  const people = repo.groupPeople(valid);
+  const departmentIds = await repo.ensureDepartments(
+    db,
+    people.flatMap((p) => [p.entry.department ?? '', ...p.periods.map((x) => x.department)]),
+  );
+  // Resume from the checkpoint: `processedRows` counts people already committed.
+  let done = Math.min(imp.processedRows, people.length);
+  let totals = { inserted: imp.inserted, updated: imp.updated, unchanged: imp.unchanged };
+  onProgress?.(done, people.length);
+  while (done < people.length) {
+    const batch = people.slice(done, done + BATCH);
+    totals = await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      const c = await repo.upsertPeople(t, batch, departmentIds);
+      const next = { inserted: totals.inserted + c.inserted, updated: totals.updated + c.updated, unchanged: totals.unchanged + c.unchanged };
+      await t
+        .update(rosterImports)
+        .set({ processedRows: done + batch.length, ...next })
+        .where(eq(rosterImports.id, id));
+      return next;
+    });
+    done += batch.length;
+    onProgress?.(done, people.length);
+  }
+  const [row] = await db
+    .update(rosterImports)
+    // The personal data in the upload is not kept once it is in the roster.
+    .set({ state: 'done', finishedAt: new Date(), fileData: null, totalRows: imp.totalRows })
+    .where(eq(rosterImports.id, id))
+    .returning();
+  return row!;
+}
+
+/** Marks an import failed for good (after the job's last attempt). */
+export async function failImport(db: Db, id: string, error: string): Promise<void> {
+  await db.update(rosterImports).set({ state: 'failed', error: error.slice(0, 1000), finishedAt: new Date() }).where(eq(rosterImports.id, id));
+}
+
+export async function listRoster(ctx: Ctx, filter: { q?: string | undefined; after?: string | undefined }) {
+  authorize(ctx.actor, 'roster.view');
+  const limit = 50;
+  const rows = await repo.listRoster(ctx.db, { ...filter, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page,
+    total: await repo.countRoster(ctx.db),
+    nextAfter: rows.length > limit && last ? `${last.nameKana ?? ''}\u0000${last.employeeNumber}` : undefined,
+  };
+}
+
+/** Cells that a spreadsheet would run as a formula are prefixed with ' (OWASP CSV injection). */
+export function excelSafe(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+export const EXPORT_HEADERS = ['社員番号', '氏名', '氏名(カナ)', '氏名(ローマ字)', '部署', '役職', '入社日', '退職日', '退職理由区分', '再雇用可否', '個人メールアドレス', '連絡同意'];
+
+/** The whole roster as Excel-safe CSV (UTF-8 with BOM, CRLF). Audited. */
+export async function* exportRoster(ctx: Ctx): AsyncGenerator<string> {
+  const who = authorize(ctx.actor, 'roster.export');
+  await audit(ctx.db, { action: 'export.created', actor: who, subjectType: 'roster', ip: ctx.ip, details: { format: 'csv' } });
+  yield `\uFEFF${stringify([EXPORT_HEADERS], { record_delimiter: '\r\n' })}`;
+  for await (const rows of repo.rosterForExport(ctx.db)) {
+    yield stringify(
+      rows.map((r) =>
+        [
+          r.employeeNumber,
+          r.name,
+          r.nameKana,
+          r.nameRomaji,
+          r.department,
+          r.title,
+          r.joinedOn,
+          r.leftOn,
+          r.leaveReasonCategory,
+          r.rehireEligible === 'yes' ? '可' : r.rehireEligible === 'no' ? '否' : '',
+          r.personalEmail,
+          r.contactConsent ? '有' : '無',
+        ].map(excelSafe),
+      ),
+      { record_delimiter: '\r\n' },
+    );
+  }
+}
+
+/** Job handlers for the queue: `{ 'roster.import': … }`. */
+export function rosterJobHandlers() {
+  return {
+    [ROSTER_IMPORT_QUEUE]: async (payload: unknown, ctx: { db: Db; attempt: number; maxAttempts: number }) => {
+      const id = (payload as { importId?: string }).importId;
+      if (typeof id !== 'string') return;
+      try {
+        await runImport(ctx.db, id);
+      } catch (err) {
+        if (ctx.attempt >= ctx.maxAttempts) await failImport(ctx.db, id, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+    },
+  };
+}
