@@ -57,6 +57,11 @@ export function createApp(deps: AppDeps) {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use('*', clientIp());
+  app.use('*', setupGate());
+  app.use('*', session());
+  app.use('*', language());
+  // After language(): the 413 page is in the visitor's language. Nothing above reads the body.
   app.use(
     '*',
     bodyLimit({
@@ -66,10 +71,6 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('*', clientIp());
-  app.use('*', setupGate());
-  app.use('*', session());
-  app.use('*', language());
   app.use('*', flash());
   app.use('*', csrf());
   app.use('*', twoFactorGate());

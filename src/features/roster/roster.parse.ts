@@ -190,7 +190,7 @@ export function parseConsent(raw: string): boolean | null {
 
 /** Spreadsheet formulas in a cell (="…") arrive as text: keep the text, drop the formula wrapper. */
 export function cleanCell(raw: string | undefined): string {
-  let s = (raw ?? '').replace(/\u0000/g, '').trim();
+  let s = (raw ?? '').replaceAll('\u0000', '').trim();
   const formula = /^="(.*)"$/s.exec(s);
   if (formula) s = formula[1]!.replace(/""/g, '"');
   return s;

@@ -27,6 +27,8 @@ export function ErrorSummary({ m, errors, labels }: { m: Messages; errors: Field
 
 interface InputProps {
   name: string;
+  /** Element id; defaults to `f-<name>`. Needed when a page has two fields with one name (ids must be unique). */
+  id?: string;
   label: string;
   type?: string;
   value?: string | undefined;
@@ -63,7 +65,7 @@ function describedBy(id: string, hint?: string, error?: string): string | undefi
 }
 
 export function Input(p: InputProps) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label for={id}>
@@ -89,7 +91,7 @@ export function Input(p: InputProps) {
 }
 
 export function TextArea(p: Omit<InputProps, 'type' | 'autocomplete' | 'inputmode'> & { rows?: number }) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label for={id}>
@@ -116,7 +118,7 @@ export function TextArea(p: Omit<InputProps, 'type' | 'autocomplete' | 'inputmod
 export function Select(
   p: Omit<InputProps, 'type' | 'autocomplete' | 'inputmode' | 'maxlength'> & { options: { value: string; label: string }[] },
 ) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label for={id}>
@@ -139,7 +141,7 @@ export function Select(
 export function Radios(
   p: Omit<InputProps, 'type' | 'autocomplete' | 'inputmode' | 'maxlength'> & { options: { value: string; label: string }[] },
 ) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   return (
     <fieldset class={`field${p.error ? ' field--error' : ''}`} id={id} aria-describedby={describedBy(id, p.hint, p.error)}>
       <legend>

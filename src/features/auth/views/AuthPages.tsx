@@ -48,7 +48,7 @@ export function SignInPage({ m, csrfToken, email, error, next }: Base & { email?
         <p class="hint">{a.magicIntro}</p>
         <form method="post" action="/auth/magic-link/request" novalidate>
           <CsrfField token={csrfToken} />
-          <Input m={m} name="email" type="email" label={a.email} required autocomplete="email" />
+          <Input m={m} name="email" id="f-magic-email" type="email" label={a.email} required autocomplete="email" />
           <Submit label={a.magicSend} secondary />
         </form>
       </section>
