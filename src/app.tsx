@@ -14,8 +14,10 @@ import { adminRoutes } from './features/admin/admin.routes.tsx';
 import { authRoutes } from './features/auth/auth.routes.tsx';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { homeRoutes } from './features/home/home.routes.tsx';
+import { rosterRoutes } from './features/roster/roster.routes.tsx';
 import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
+import { MAX_UPLOAD_BYTES } from './features/roster/roster.service.ts';
 import { allow } from './shared/auth/access.ts';
 import { AppError } from './shared/errors.ts';
 import type { AppDeps, AppEnv } from './shared/http/context.ts';
@@ -62,15 +64,17 @@ export function createApp(deps: AppDeps) {
   app.use('*', session());
   app.use('*', language());
   // After language(): the 413 page is in the visitor's language. Nothing above reads the body.
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
+      maxSize,
       onError: () => {
         throw new AppError('PAYLOAD_TOO_LARGE');
       },
-    }),
-  );
+    });
+  const defaultLimit = limit(deps.config.maxBodyBytes);
+  // Roster files from HR systems are large; only this one upload accepts them.
+  const uploadLimit = limit(MAX_UPLOAD_BYTES + 64 * 1024);
+  app.use('*', (c, next) => (c.req.path === '/admin/roster/import' ? uploadLimit : defaultLimit)(c, next));
   app.use('*', flash());
   app.use('*', csrf());
   app.use('*', twoFactorGate());
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', accountRoutes);
   app.route('/', staffRoutes);
   app.route('/', adminRoutes);
+  app.route('/', rosterRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

@@ -11,7 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { createAuth, type Auth } from './shared/auth/auth.ts';
 import { enqueue, pruneJobs, startWorkers, type JobHandler, type Workers } from './shared/jobs/queue.ts';
 import { mailJobHandlers } from './shared/mail/mail.ts';
-import { createTransport } from './shared/mail/mailer.ts';
+import { createTransport, type MailTransport } from './shared/mail/mailer.ts';
 import { pruneRateLimits } from './shared/http/rate-limit.ts';
 import { rosterJobHandlers } from './features/roster/roster.service.ts';
 
@@ -24,6 +24,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Every job handler of Kizuna, by queue name (the server, the worker and tests use the same). */
+export function jobHandlers(deps: { transport: MailTransport; config: Config; logger: Logger }): Record<string, JobHandler> {
+  return {
+    ...mailJobHandlers(deps),
+    ...rosterJobHandlers(),
+    'maintenance.hourly': async (_payload, ctx) => {
+      await pruneRateLimits(ctx.db);
+      await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });
+    },
+  };
+}
+
 export async function openRuntime(config: Config, opts: { logger?: Logger } = {}): Promise<Runtime> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
   const full: Config = { ...config, secret: resolveSecret(config) };
@@ -31,14 +43,8 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
   await migrate(database);
   const auth = createAuth({ config: full, db: database.db });
   const transport = createTransport(full);
-  const handlers: Record<string, JobHandler> = {
-    ...mailJobHandlers({ transport, config: full, logger }),
-    ...rosterJobHandlers(),
-    'maintenance.hourly': async (_payload, ctx) => {
-      await pruneRateLimits(ctx.db);
-      await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });
-    },
-  };
+  const handlers = jobHandlers({ transport, config: full, logger });
+
   return {
     config: full,
     database,

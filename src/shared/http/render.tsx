@@ -16,6 +16,7 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
     if (actor.role === 'operator') {
       items.push(
         { href: '/admin/people', label: m.nav.people },
+        { href: '/admin/roster', label: m.nav.roster },
         { href: '/admin/audit', label: m.nav.audit },
         { href: '/admin/outbox', label: m.nav.outbox },
         { href: '/admin/jobs', label: m.nav.jobs },
