@@ -3,9 +3,16 @@
  * runtime as the server (config from the environment, migrations applied).
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadDotEnv, parseConfig } from '../config.ts';
-import { DataDirLockedError } from '../db/client.ts';
+import { DataDirLockedError, type Db } from '../db/client.ts';
+import { commitImport, runImport, uploadRoster } from '../features/roster/roster.service.ts';
+import type { RowError } from '../features/roster/roster.parse.ts';
+import { CLI_ACTOR } from '../shared/auth/can.ts';
+import { AppError } from '../shared/errors.ts';
+import { messages } from '../shared/i18n/index.ts';
 import { DemoDatabaseNotEmptyError, seedDemo } from '../demo/seed.ts';
 import { findUserByEmail, insertAccount } from '../features/account/accounts.repository.ts';
 import { openRuntime } from '../runtime.ts';
@@ -26,6 +33,10 @@ Commands:
       Fills an EMPTY database with a deterministic Japanese demo network (a company,
       2,000 leavers over 15 years, operators, community managers, employees, alumni) and
       prints the demo sign-in accounts. Refuses a database that already has people in it.
+  import roster <file.csv> [--encoding auto|utf-8|shift_jis] [--dry-run]
+      Imports an HR leaver list (CSV or TSV, UTF-8 or Shift_JIS, Japanese headers).
+      Shows the row errors first; --dry-run stops there. Importing the same file again
+      changes nothing; an interrupted import completes when run again.
   migrate
       Applies pending database migrations and exits (the server also does this at start).
   help
@@ -117,12 +128,62 @@ async function main(argv: string[]) {
         }
         break;
       }
+      case 'import': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { encoding: { type: 'string', default: 'auto' }, 'dry-run': { type: 'boolean', default: false } },
+        });
+        const [what, file] = positionals;
+        if (what !== 'roster' || !file) fail('Usage: npm run kizuna -- import roster <file.csv> [--encoding auto|utf-8|shift_jis] [--dry-run]');
+        const encoding = values.encoding;
+        if (encoding !== 'auto' && encoding !== 'utf-8' && encoding !== 'shift_jis') fail('--encoding: auto, utf-8 or shift_jis.');
+        await importRosterFromCli(db, file!, encoding, Boolean(values['dry-run']));
+        break;
+      }
       default:
         fail(`Unknown command: ${command}\n\n${HELP}`);
     }
   } finally {
     await runtime.close();
   }
+}
+
+async function importRosterFromCli(db: Db, file: string, encoding: 'auto' | 'utf-8' | 'shift_jis', dryRun: boolean) {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    fail(`Cannot read ${file}.`);
+  }
+  const m = messages('en').roster;
+  const started = performance.now();
+  let imp;
+  try {
+    imp = await uploadRoster({ db, actor: CLI_ACTOR }, { name: path.basename(file), bytes, encoding });
+  } catch (err) {
+    if (err instanceof AppError) fail(`${file}: ${err.details.reason === 'unreadable' ? `not readable as CSV/TSV (line ${String(err.details.line ?? '?')})` : 'empty or no header line'}.`);
+    throw err;
+  }
+  process.stdout.write(`${imp.totalRows} rows read (${imp.encoding}): ${imp.validRows} valid, ${imp.errorRows} with errors.\n`);
+  const preview = imp.preview as { errors: RowError[] };
+  for (const e of preview.errors.slice(0, 20)) {
+    process.stdout.write(`  line ${e.line}: ${e.field ? m.fields[e.field] : ''} — ${m.errors[e.code]}${e.value ? ` (${e.value})` : ''}\n`);
+  }
+  if (imp.errorRows > 20) process.stdout.write(`  … and more (${imp.errorRows} rows with errors in all)\n`);
+  if (imp.mapping.employeeNumber === undefined || imp.mapping.name === undefined) fail('The employee number and name columns were not recognised; map them in the app (Roster → Import).');
+  if (dryRun || imp.validRows === 0) return;
+  await commitImport({ db, actor: CLI_ACTOR }, imp.id);
+  const tty = process.stderr.isTTY;
+  const done = await runImport(db, imp.id, (n, total) => {
+    const pct = total ? Math.floor((n / total) * 100) : 100;
+    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+    if (tty) process.stderr.write(`\r[${bar}] ${pct}% ${n}/${total}`);
+    else if (n === total || n % 10000 === 0) process.stderr.write(`${n}/${total}\n`);
+  });
+  if (tty) process.stderr.write('\n');
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`Imported in ${seconds} s: ${done.inserted} added, ${done.updated} updated, ${done.unchanged} unchanged.\n`);
 }
 
 await main(process.argv.slice(2));

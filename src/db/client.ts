@@ -99,6 +99,21 @@ export async function openDb(opts: OpenDbOptions): Promise<Database> {
     const client = await pool.connect();
     client.release();
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    // Drizzle's pool transaction leaks its client when BEGIN itself fails (a connection the
+    // server dropped while idle): after a few such events the pool is exhausted and every
+    // request hangs. So transactions check out their own client and always give it back,
+    // destroying it when the transaction failed.
+    db.transaction = (async (fn: (tx: unknown) => Promise<unknown>, config?: unknown) => {
+      const client = await pool.connect();
+      try {
+        const result = await (drizzlePg(client, { schema }) as unknown as Db).transaction(fn as never, config as never);
+        client.release();
+        return result;
+      } catch (err) {
+        client.release(err instanceof Error ? err : new Error(String(err)));
+        throw err;
+      }
+    }) as Db['transaction'];
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }
   const dir = opts.pgliteDir ?? 'memory://';

@@ -3,7 +3,6 @@
  * BOM) or Shift_JIS/CP932, comma or tab separated, Japanese headers, dates in the usual
  * Japanese formats (including 和暦). Pure functions: no database here.
  */
-import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 
 export type Encoding = 'utf-8' | 'shift_jis';
@@ -99,39 +98,93 @@ export class TableParseError extends Error {
   }
 }
 
-/** Parses CSV/TSV (quotes, doubled quotes and newlines inside cells); drops blank lines. */
+/**
+ * Parses CSV/TSV as Excel writes it (RFC 4180: quoted cells, doubled quotes, newlines inside
+ * quotes; a stray quote inside an unquoted cell is kept as text) and drops blank lines.
+ * Hand-written because it runs on 100,000-row files: several times faster than a general
+ * parser. `line` is where each record starts (1 = the header line).
+ */
 export function parseTable(text: string): { headers: string[]; rows: { line: number; cells: string[] }[] } {
   const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      info: true,
-      bom: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as { lines?: number; message: string };
-    throw new TableParseError(e.lines, e.message);
+  const d = delimiter.charCodeAt(0);
+  const records: { line: number; cells: string[] }[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (i < n) {
+    const startLine = line;
+    const cells: string[] = [];
+    for (;;) {
+      let cell: string;
+      if (text.charCodeAt(i) === 34 /* " */) {
+        // Quoted cell: runs to the closing quote; "" is a quote.
+        let out = '';
+        let from = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q === -1) throw new TableParseError(startLine, `unterminated quoted cell starting on line ${startLine}`);
+          const chunk = text.slice(from, q);
+          for (let k = chunk.indexOf('\n'); k !== -1; k = chunk.indexOf('\n', k + 1)) line++;
+          out += chunk;
+          if (text.charCodeAt(q + 1) === 34) {
+            out += '"';
+            from = q + 2;
+            continue;
+          }
+          i = q + 1;
+          break;
+        }
+        // Anything between the closing quote and the delimiter is kept (Excel does the same).
+        let j = i;
+        while (j < n && text.charCodeAt(j) !== d && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+        cell = out + text.slice(i, j);
+        i = j;
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === d || c === 10 || c === 13) break;
+          j++;
+        }
+        cell = text.slice(i, j);
+        i = j;
+      }
+      cells.push(cell);
+      const c = text.charCodeAt(i);
+      if (c === d) {
+        i++;
+        continue;
+      }
+      // End of record: \r\n, \n, \r or end of text.
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    if (cells.length > 1 || cells[0] !== '') records.push({ line: startLine, cells });
   }
   const [head, ...body] = records;
   if (!head) return { headers: [], rows: [] };
   return {
-    headers: head.record.map((h) => h.trim()),
-    rows: body
-      .filter((r) => r.record.some((c) => c.trim() !== ''))
-      .map((r) => ({ line: r.info.lines, cells: r.record })),
+    headers: head.cells.map((h) => h.trim()),
+    rows: body.filter((r) => r.cells.some((c) => c.trim() !== '')),
   };
+}
+
+/** NFKC, skipped for plain ASCII (most cells): normalisation is the costliest step per cell. */
+export function nfkc(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(s) ? s.normalize('NFKC') : s;
 }
 
 const ERAS: Record<string, number> = { 令和: 2018, r: 2018, 平成: 1988, h: 1988, 昭和: 1925, s: 1925 };
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function ymd(y: number, m: number, d: number): string | 'impossible' {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return 'impossible';
-  if (y < 1900 || y > 2200) return 'impossible';
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return 'impossible';
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 && leap ? 29 : DAYS[m - 1]!)) return 'impossible';
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -143,7 +196,11 @@ export type DateResult = { ok: true; value: string | null } | { ok: false; reaso
  * Empty → null.
  */
 export function parseDate(raw: string): DateResult {
-  const s = raw.normalize('NFKC').trim().replace(/\s+/g, '');
+  if (raw === '') return { ok: true, value: null };
+  // Fast path for the common ASCII forms (2023/04/01, 2023-4-1).
+  const fast = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(raw);
+  if (fast) return result(ymd(Number(fast[1]), Number(fast[2]), Number(fast[3])));
+  const s = nfkc(raw).trim().replace(/\s+/g, '');
   if (s === '') return { ok: true, value: null };
   let m = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:T.*|\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(s);
   if (m) return result(ymd(Number(m[1]), Number(m[2]), Number(m[3])));
@@ -171,28 +228,37 @@ function result(v: string | 'impossible'): DateResult {
 }
 
 /** 再雇用可否: 可/○/yes → yes, 否/×/no → no, blank/other → unknown. */
+const REHIRE_YES = new Set(['可', '○', '〇', 'yes', 'y', 'true', '1', 'ok', '可能', '再雇用可']);
+const REHIRE_NO = new Set(['否', '×', 'x', 'no', 'n', 'false', '0', '不可', '再雇用不可']);
+const REHIRE_UNKNOWN = new Set(['', '未定', '不明', '-', '要確認', 'unknown']);
+
 export function parseRehire(raw: string): 'yes' | 'no' | 'unknown' | null {
-  const s = raw.normalize('NFKC').trim().toLowerCase();
-  if (s === '') return 'unknown';
-  if (['可', '○', '〇', 'yes', 'y', 'true', '1', 'ok', '可能', '再雇用可'].includes(s)) return 'yes';
-  if (['否', '×', 'x', 'no', 'n', 'false', '0', '不可', '再雇用不可'].includes(s)) return 'no';
-  if (['未定', '不明', '-', '要確認', 'unknown'].includes(s)) return 'unknown';
+  const s = nfkc(raw).trim().toLowerCase();
+  if (REHIRE_YES.has(s)) return 'yes';
+  if (REHIRE_NO.has(s)) return 'no';
+  if (REHIRE_UNKNOWN.has(s)) return 'unknown';
   return null;
 }
 
 /** 連絡同意: 有/同意/yes → true; blank, 無, no → false. Unknown spellings → null (an error). */
+const CONSENT_YES = new Set(['有', 'あり', '同意', '同意済', '同意する', '可', '○', '〇', 'yes', 'y', 'true', '1']);
+const CONSENT_NO = new Set(['', '無', 'なし', '不同意', '同意しない', '否', '×', 'x', 'no', 'n', 'false', '0', '-']);
+
 export function parseConsent(raw: string): boolean | null {
-  const s = raw.normalize('NFKC').trim().toLowerCase();
-  if (['有', 'あり', '同意', '同意済', '同意する', '可', '○', '〇', 'yes', 'y', 'true', '1'].includes(s)) return true;
-  if (['', '無', 'なし', '不同意', '同意しない', '否', '×', 'x', 'no', 'n', 'false', '0', '-'].includes(s)) return false;
+  const s = nfkc(raw).trim().toLowerCase();
+  if (CONSENT_YES.has(s)) return true;
+  if (CONSENT_NO.has(s)) return false;
   return null;
 }
 
 /** Spreadsheet formulas in a cell (="…") arrive as text: keep the text, drop the formula wrapper. */
 export function cleanCell(raw: string | undefined): string {
-  let s = (raw ?? '').replaceAll('\u0000', '').trim();
-  const formula = /^="(.*)"$/s.exec(s);
-  if (formula) s = formula[1]!.replace(/""/g, '"');
+  if (!raw) return '';
+  let s = raw.includes('\u0000') ? raw.replaceAll('\u0000', '').trim() : raw.trim();
+  if (s.charCodeAt(0) === 61 /* = */) {
+    const formula = /^="(.*)"$/s.exec(s);
+    if (formula) s = formula[1]!.replace(/""/g, '"');
+  }
   return s;
 }
 
@@ -244,70 +310,81 @@ const MAX_TEXT = 200;
 export function validateRows(rows: { line: number; cells: string[] }[], mapping: Mapping): { valid: RosterRow[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const valid: RosterRow[] = [];
-  const seen = new Map<string, Set<string>>();
-  const cell = (cells: string[], f: RosterField) => (mapping[f] === undefined ? '' : cleanCell(cells[mapping[f]!]));
+  // Employee number → its first period key, or every period key once it repeats.
+  const seen = new Map<string, string | Set<string>>();
+  // Column index per field (-1: not mapped), resolved once. The loop below allocates no
+  // closures: this runs on 100,000-row files.
+  const col = {} as Record<RosterField, number>;
+  for (const f of ROSTER_FIELDS) col[f] = mapping[f] ?? -1;
+  const at = (cells: string[], i: number) => (i < 0 ? '' : cleanCell(cells[i]));
   for (const { line, cells } of rows) {
-    const rowErrors: RowError[] = [];
-    const text = (f: RosterField) => {
-      const v = cell(cells, f);
-      if (v.length > MAX_TEXT) rowErrors.push({ line, field: f, code: 'tooLong', value: v.slice(0, 40) });
-      return v === '' ? null : v.slice(0, MAX_TEXT);
-    };
-    const date = (f: RosterField) => {
-      const raw = cell(cells, f);
-      const r = parseDate(raw);
-      if (!r.ok) {
-        rowErrors.push({ line, field: f, code: r.reason, value: raw.slice(0, 40) });
-        return null;
-      }
-      return r.value;
-    };
-    const employeeNumber = cell(cells, 'employeeNumber').normalize('NFKC');
-    const name = cell(cells, 'name').normalize('NFKC').replace(/\s+/g, ' ');
-    for (const f of REQUIRED_FIELDS) if (cell(cells, f) === '') rowErrors.push({ line, field: f, code: 'required' });
-    if (employeeNumber.length > 50) rowErrors.push({ line, field: 'employeeNumber', code: 'tooLong', value: employeeNumber.slice(0, 40) });
-    if (name.length > 100) rowErrors.push({ line, field: 'name', code: 'tooLong', value: name.slice(0, 40) });
-    const joinedOn = date('joinedOn');
-    const leftOn = date('leftOn');
-    if (joinedOn && leftOn && leftOn < joinedOn) rowErrors.push({ line, field: 'leftOn', code: 'leaveBeforeJoin', value: leftOn });
-    const departmentFrom = date('departmentFrom');
-    const departmentTo = date('departmentTo');
-    const emailRaw = cell(cells, 'personalEmail').normalize('NFKC');
-    if (emailRaw && (!EMAIL.test(emailRaw) || emailRaw.length > 254)) rowErrors.push({ line, field: 'personalEmail', code: 'invalidEmail', value: emailRaw.slice(0, 60) });
-    const rehireRaw = cell(cells, 'rehireEligible');
+    const before = errors.length;
+    const employeeNumber = nfkc(at(cells, col.employeeNumber));
+    const name = nfkc(at(cells, col.name)).replace(/\s+/g, ' ');
+    if (employeeNumber === '') errors.push({ line, field: 'employeeNumber', code: 'required' });
+    if (name === '') errors.push({ line, field: 'name', code: 'required' });
+    if (employeeNumber.length > 50) errors.push({ line, field: 'employeeNumber', code: 'tooLong', value: employeeNumber.slice(0, 40) });
+    if (name.length > 100) errors.push({ line, field: 'name', code: 'tooLong', value: name.slice(0, 40) });
+    const joinedOn = dateField(errors, line, 'joinedOn', at(cells, col.joinedOn));
+    const leftOn = dateField(errors, line, 'leftOn', at(cells, col.leftOn));
+    if (joinedOn && leftOn && leftOn < joinedOn) errors.push({ line, field: 'leftOn', code: 'leaveBeforeJoin', value: leftOn });
+    const departmentFrom = dateField(errors, line, 'departmentFrom', at(cells, col.departmentFrom));
+    const departmentTo = dateField(errors, line, 'departmentTo', at(cells, col.departmentTo));
+    const emailRaw = nfkc(at(cells, col.personalEmail));
+    if (emailRaw && (emailRaw.length > 254 || !EMAIL.test(emailRaw))) errors.push({ line, field: 'personalEmail', code: 'invalidEmail', value: emailRaw.slice(0, 60) });
+    const rehireRaw = at(cells, col.rehireEligible);
     const rehire = parseRehire(rehireRaw);
-    if (rehire === null) rowErrors.push({ line, field: 'rehireEligible', code: 'invalidRehire', value: rehireRaw.slice(0, 40) });
-    const consentRaw = cell(cells, 'contactConsent');
+    if (rehire === null) errors.push({ line, field: 'rehireEligible', code: 'invalidRehire', value: rehireRaw.slice(0, 40) });
+    const consentRaw = at(cells, col.contactConsent);
     const consent = parseConsent(consentRaw);
-    if (consent === null) rowErrors.push({ line, field: 'contactConsent', code: 'invalidConsent', value: consentRaw.slice(0, 40) });
-    const department = text('department');
+    if (consent === null) errors.push({ line, field: 'contactConsent', code: 'invalidConsent', value: consentRaw.slice(0, 40) });
+    const department = textField(errors, line, 'department', at(cells, col.department));
     if (employeeNumber) {
       const periodKey = `${department ?? ''}|${departmentFrom ?? ''}|${departmentTo ?? ''}`;
-      const periods = seen.get(employeeNumber);
-      if (periods && (periods.has(periodKey) || (!departmentFrom && !departmentTo))) {
-        rowErrors.push({ line, field: 'employeeNumber', code: 'duplicateEmployeeNumber', value: employeeNumber });
-      } else if (periods) periods.add(periodKey);
-      else seen.set(employeeNumber, new Set([periodKey]));
+      const prior = seen.get(employeeNumber);
+      if (prior === undefined) seen.set(employeeNumber, periodKey);
+      else {
+        const periods = typeof prior === 'string' ? new Set([prior]) : prior;
+        if (periods.has(periodKey) || (!departmentFrom && !departmentTo)) {
+          errors.push({ line, field: 'employeeNumber', code: 'duplicateEmployeeNumber', value: employeeNumber });
+        } else periods.add(periodKey);
+        seen.set(employeeNumber, periods);
+      }
     }
-    const row: RosterRow = {
+    const nameKana = textField(errors, line, 'nameKana', at(cells, col.nameKana));
+    const nameRomaji = textField(errors, line, 'nameRomaji', at(cells, col.nameRomaji));
+    const title = textField(errors, line, 'title', at(cells, col.title));
+    const leaveReasonCategory = textField(errors, line, 'leaveReasonCategory', at(cells, col.leaveReasonCategory));
+    if (errors.length > before) continue;
+    valid.push({
       line,
       employeeNumber,
       name,
-      nameKana: text('nameKana'),
-      nameRomaji: text('nameRomaji'),
+      nameKana,
+      nameRomaji,
       department,
-      title: text('title'),
+      title,
       joinedOn,
       leftOn,
-      leaveReasonCategory: text('leaveReasonCategory'),
+      leaveReasonCategory,
       rehireEligible: rehire ?? 'unknown',
       personalEmail: emailRaw ? emailRaw.toLowerCase() : null,
       contactConsent: consent ?? false,
       departmentFrom,
       departmentTo,
-    };
-    if (rowErrors.length) errors.push(...rowErrors);
-    else valid.push(row);
+    });
   }
   return { valid, errors };
+}
+
+function dateField(errors: RowError[], line: number, field: RosterField, raw: string): string | null {
+  const r = parseDate(raw);
+  if (r.ok) return r.value;
+  errors.push({ line, field, code: r.reason, value: raw.slice(0, 40) });
+  return null;
+}
+
+function textField(errors: RowError[], line: number, field: RosterField, value: string): string | null {
+  if (value.length > MAX_TEXT) errors.push({ line, field, code: 'tooLong', value: value.slice(0, 40) });
+  return value === '' ? null : value.slice(0, MAX_TEXT);
 }

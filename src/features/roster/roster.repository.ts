@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { departments, rosterDepartments, rosterEntries, rosterHeaderMappings, rosterImports } from '../../db/schema.ts';
+import { departments, rosterEntries, rosterHeaderMappings, rosterImports } from '../../db/schema.ts';
 import type { RosterField, RosterRow } from './roster.parse.ts';
 
 export type ImportRow = typeof rosterImports.$inferSelect;
@@ -59,74 +59,62 @@ export interface BatchCounts {
  * (re-importing a file changes nothing); an e-mail address or consent already on record
  * is never erased by a file that lacks it.
  */
+/** A PostgreSQL array literal: one parameter for a whole column, so a batch is one short statement. */
+export function pgArray(values: readonly (string | boolean | null)[]): string {
+  return `{${values
+    .map((v) => (v === null ? 'NULL' : typeof v === 'boolean' ? (v ? 't' : 'f') : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`))
+    .join(',')}}`;
+}
+
+/**
+ * Upserts one batch of people by employee number, the whole batch in one statement
+ * (columns passed as arrays and unnested). Unchanged rows are not touched (re-importing a
+ * file changes nothing); an e-mail address or consent already on record is never erased
+ * by a file that lacks it.
+ */
 export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds: Map<string, string>): Promise<BatchCounts> {
   if (people.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const values = people.map(({ entry: r }) => ({
-    employeeNumber: r.employeeNumber,
-    name: r.name,
-    nameKana: r.nameKana,
-    nameRomaji: r.nameRomaji,
-    departmentId: r.department ? (departmentIds.get(r.department) ?? null) : null,
-    title: r.title,
-    joinedOn: r.joinedOn,
-    leftOn: r.leftOn,
-    leaveReasonCategory: r.leaveReasonCategory,
-    rehireEligible: r.rehireEligible,
-    personalEmail: r.personalEmail,
-    contactConsent: r.contactConsent,
-  }));
-  const e = rosterEntries;
-  const excluded = (col: string) => sql.raw(`excluded.${col}`);
-  const newEmail = sql`coalesce(${excluded('personal_email')}, ${e.personalEmail})`;
-  const newConsent = sql`(${e.contactConsent} or ${excluded('contact_consent')})`;
-  const returned = await db
-    .insert(e)
-    .values(values)
-    .onConflictDoUpdate({
-      target: e.employeeNumber,
-      set: {
-        name: sql`${excluded('name')}`,
-        nameKana: sql`${excluded('name_kana')}`,
-        nameRomaji: sql`${excluded('name_romaji')}`,
-        departmentId: sql`${excluded('department_id')}`,
-        title: sql`${excluded('title')}`,
-        joinedOn: sql`${excluded('joined_on')}`,
-        leftOn: sql`${excluded('left_on')}`,
-        leaveReasonCategory: sql`${excluded('leave_reason_category')}`,
-        rehireEligible: sql`${excluded('rehire_eligible')}`,
-        personalEmail: newEmail,
-        contactConsent: newConsent,
-        updatedAt: sql`now()`,
-      },
-      setWhere: sql`(${e.name}, ${e.nameKana}, ${e.nameRomaji}, ${e.departmentId}, ${e.title}, ${e.joinedOn}, ${e.leftOn}, ${e.leaveReasonCategory}, ${e.rehireEligible}, ${e.personalEmail}, ${e.contactConsent})
-        IS DISTINCT FROM (${excluded('name')}, ${excluded('name_kana')}, ${excluded('name_romaji')}, ${excluded('department_id')}, ${excluded('title')}, ${excluded('joined_on')}, ${excluded('left_on')}, ${excluded('leave_reason_category')}, ${excluded('rehire_eligible')}, ${newEmail}, ${newConsent})`,
-    })
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  const rows = people.map((p) => p.entry);
+  const col = <T extends string | boolean | null>(f: (r: RosterRow) => T) => pgArray(rows.map(f));
+  const result = (await db.execute(sql`
+    INSERT INTO roster_entries AS e (employee_number, name, name_kana, name_romaji, department_id, title, joined_on, left_on,
+      leave_reason_category, rehire_eligible, personal_email, contact_consent)
+    SELECT * FROM unnest(${col((r) => r.employeeNumber)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.nameKana)}::text[],
+      ${col((r) => r.nameRomaji)}::text[], ${col((r) => (r.department ? (departmentIds.get(r.department) ?? null) : null))}::uuid[],
+      ${col((r) => r.title)}::text[], ${col((r) => r.joinedOn)}::date[], ${col((r) => r.leftOn)}::date[],
+      ${col((r) => r.leaveReasonCategory)}::text[], ${col((r) => r.rehireEligible)}::text[], ${col((r) => r.personalEmail)}::text[],
+      ${col((r) => r.contactConsent)}::boolean[])
+    ON CONFLICT (employee_number) DO UPDATE SET
+      name = excluded.name, name_kana = excluded.name_kana, name_romaji = excluded.name_romaji,
+      department_id = excluded.department_id, title = excluded.title, joined_on = excluded.joined_on,
+      left_on = excluded.left_on, leave_reason_category = excluded.leave_reason_category,
+      rehire_eligible = excluded.rehire_eligible,
+      personal_email = coalesce(excluded.personal_email, e.personal_email),
+      contact_consent = e.contact_consent or excluded.contact_consent,
+      updated_at = now()
+    WHERE (e.name, e.name_kana, e.name_romaji, e.department_id, e.title, e.joined_on, e.left_on, e.leave_reason_category,
+           e.rehire_eligible, e.personal_email, e.contact_consent)
+      IS DISTINCT FROM (excluded.name, excluded.name_kana, excluded.name_romaji, excluded.department_id, excluded.title,
+           excluded.joined_on, excluded.left_on, excluded.leave_reason_category, excluded.rehire_eligible,
+           coalesce(excluded.personal_email, e.personal_email), e.contact_consent or excluded.contact_consent)
+    RETURNING (xmax = 0) AS inserted`)) as unknown as { rows: { inserted: boolean }[] };
+  const returned = result.rows;
   const inserted = returned.filter((r) => r.inserted).length;
   const counts = { inserted, updated: returned.length - inserted, unchanged: people.length - returned.length };
 
-  const withPeriods = people.filter((p) => p.periods.length > 0);
-  if (withPeriods.length > 0) {
-    const ids = await db
-      .select({ id: e.id, employeeNumber: e.employeeNumber })
-      .from(e)
-      .where(inArray(e.employeeNumber, withPeriods.map((p) => p.entry.employeeNumber)));
-    const idOf = new Map(ids.map((r) => [r.employeeNumber, r.id]));
-    const periodRows = withPeriods.flatMap((p) =>
-      p.periods
-        .filter((x) => departmentIds.has(x.department))
-        .map((x) => ({ rosterEntryId: idOf.get(p.entry.employeeNumber)!, departmentId: departmentIds.get(x.department)!, fromOn: x.fromOn, toOn: x.toOn })),
-    );
-    if (periodRows.length > 0) {
-      await db
-        .insert(rosterDepartments)
-        .values(periodRows)
-        .onConflictDoUpdate({
-          target: [rosterDepartments.rosterEntryId, rosterDepartments.departmentId, rosterDepartments.fromOn],
-          set: { toOn: sql`excluded.to_on` },
-          setWhere: sql`${rosterDepartments.toOn} IS DISTINCT FROM excluded.to_on`,
-        });
-    }
+  const periods = people.flatMap((p) =>
+    p.periods.filter((x) => departmentIds.has(x.department)).map((x) => ({ n: p.entry.employeeNumber, d: departmentIds.get(x.department)!, from: x.fromOn, to: x.toOn })),
+  );
+  if (periods.length > 0) {
+    await db.execute(sql`
+      INSERT INTO roster_departments AS h (roster_entry_id, department_id, from_on, to_on)
+      SELECT e.id, p.department_id, p.from_on, p.to_on
+      FROM unnest(${pgArray(periods.map((x) => x.n))}::text[], ${pgArray(periods.map((x) => x.d))}::uuid[],
+                  ${pgArray(periods.map((x) => x.from))}::date[], ${pgArray(periods.map((x) => x.to))}::date[])
+           AS p(employee_number, department_id, from_on, to_on)
+      JOIN roster_entries e ON e.employee_number = p.employee_number
+      ON CONFLICT ON CONSTRAINT roster_departments_period_key DO UPDATE SET to_on = excluded.to_on
+      WHERE h.to_on IS DISTINCT FROM excluded.to_on`);
   }
   return counts;
 }

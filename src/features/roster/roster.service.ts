@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.ts';
 import { rosterImports } from '../../db/schema.ts';
 import { audit } from '../../shared/audit.ts';
-import { authorize } from '../../shared/auth/can.ts';
+import { authorize, CLI_ACTOR } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { enqueue } from '../../shared/jobs/queue.ts';
@@ -29,7 +29,7 @@ import * as repo from './roster.repository.ts';
 
 export const ROSTER_IMPORT_QUEUE = 'roster.import';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-const BATCH = 1000;
+const BATCH = 5000;
 const PREVIEW_ERRORS = 200;
 
 export type ImportRow = repo.ImportRow;
@@ -71,7 +71,7 @@ export async function uploadRoster(ctx: Ctx, file: { name: string; bytes: Uint8A
   const [row] = await ctx.db
     .insert(rosterImports)
     .values({
-      createdBy: who.id,
+      createdBy: who.id === CLI_ACTOR.id ? null : who.id,
       fileName: file.name.slice(0, 200) || 'roster.csv',
       fileData: Buffer.from(file.bytes),
       encoding: result.decoded.encoding,
@@ -151,7 +151,13 @@ export async function commitImport(ctx: Ctx, id: string): Promise<void> {
  * The import job. Re-reads the stored file, then upserts people in batches; each batch
  * and its checkpoint commit together. Safe to run again after a crash.
  */
-export async function runImport(db: Db, id: string, onProgress?: (done: number, total: number) => void): Promise<ImportRow> {
+export async function runImport(
+  db: Db,
+  id: string,
+  onProgress?: (done: number, total: number) => void | Promise<void>,
+  opts: { batchSize?: number } = {},
+): Promise<ImportRow> {
+  const batchSize = opts.batchSize ?? BATCH;
   const imp = await repo.getImport(db, id);
   if (!imp) throw new Error(`roster import ${id} not found`);
   if (imp.state === 'done' || imp.state === 'cancelled') return imp;
@@ -169,9 +175,9 @@ export async function runImport(db: Db, id: string, onProgress?: (done: number, 
   // Resume from the checkpoint: `processedRows` counts people already committed.
   let done = Math.min(imp.processedRows, people.length);
   let totals = { inserted: imp.inserted, updated: imp.updated, unchanged: imp.unchanged };
-  onProgress?.(done, people.length);
+  await onProgress?.(done, people.length);
   while (done < people.length) {
-    const batch = people.slice(done, done + BATCH);
+    const batch = people.slice(done, done + batchSize);
     totals = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const c = await repo.upsertPeople(t, batch, departmentIds);
@@ -183,7 +189,7 @@ export async function runImport(db: Db, id: string, onProgress?: (done: number, 
       return next;
     });
     done += batch.length;
-    onProgress?.(done, people.length);
+    await onProgress?.(done, people.length);
   }
   const [row] = await db
     .update(rosterImports)

@@ -42,3 +42,19 @@ export function authorize(actor: Actor | null, action: Action): Actor {
   if (!can(actor, action)) throw new AppError('FORBIDDEN');
   return actor;
 }
+
+/**
+ * The actor for `npm run kizuna` commands: someone with shell access to the server is
+ * trusted as an operator. Audit rows name it 'cli'.
+ */
+export const CLI_ACTOR: Actor = {
+  id: 'cli',
+  name: 'Kizuna CLI',
+  email: 'cli@localhost',
+  role: 'operator',
+  isManager: false,
+  status: 'active',
+  twoFactorEnabled: true,
+  locale: null,
+  sessionId: 'cli',
+};
