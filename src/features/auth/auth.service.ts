@@ -134,12 +134,25 @@ export async function signUp(
   });
 }
 
+/** The e-mail a verification token (a signed JWT) names; only read after better-auth accepted it. */
+function tokenEmail(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { email?: unknown };
+    return typeof payload.email === 'string' ? payload.email : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function verifyEmail(ctx: FlowCtx, token: string): Promise<boolean> {
   if (token.length > 4096) return false;
   const res = await ctx.auth.api.verifyEmail({ query: { token }, headers: ctx.headers, asResponse: true });
   if (!res.ok) return false;
-  const body = (await res.json().catch(() => ({}))) as { user?: { id: string; email: string } };
-  await audit(ctx.db, { action: 'auth.email_verified', actor: body.user ?? null, ip: ctx.ip, userAgent: ctx.userAgent });
+  const email = tokenEmail(token);
+  const [user] = email
+    ? await ctx.db.select({ id: users.id, email: users.email }).from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1)
+    : [];
+  await audit(ctx.db, { action: 'auth.email_verified', actor: user ?? null, subjectType: 'user', subjectId: user?.id, ip: ctx.ip, userAgent: ctx.userAgent });
   return true;
 }
 
@@ -149,10 +162,23 @@ export async function requestPasswordReset(ctx: FlowCtx, email: string): Promise
   await ctx.auth.api.requestPasswordReset({ body: { email, redirectTo: '/auth/reset-password' }, headers: ctx.headers });
 }
 
+/** The account a pending reset token belongs to (better-auth keeps `reset-password:<token>` → user id). */
+async function resetTokenUser(db: Db, token: string) {
+  const [row] = await db
+    .select({ userId: verifications.value })
+    .from(verifications)
+    .where(and(eq(verifications.identifier, `reset-password:${token}`), gt(verifications.expiresAt, new Date())))
+    .limit(1);
+  if (!row) return undefined;
+  const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, row.userId)).limit(1);
+  return user;
+}
+
 export async function resetPassword(ctx: FlowCtx, token: string, newPassword: string): Promise<boolean> {
   await hit(ctx.db, LIMITS.signInPerIp, ctx.ip);
+  const user = await resetTokenUser(ctx.db, token);
   const res = await ctx.auth.api.resetPassword({ body: { token, newPassword }, headers: ctx.headers, asResponse: true });
-  if (res.ok) await audit(ctx.db, { action: 'auth.password_reset', ip: ctx.ip, userAgent: ctx.userAgent });
+  if (res.ok) await audit(ctx.db, { action: 'auth.password_reset', actor: user ?? null, subjectType: 'user', subjectId: user?.id, ip: ctx.ip, userAgent: ctx.userAgent });
   return res.ok;
 }
 

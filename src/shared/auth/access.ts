@@ -18,6 +18,8 @@ export function allow(access: Access): MiddlewareHandler<AppEnv> {
     if (access === 'public') return next();
     const actor = c.get('actor');
     if (!actor) throw new AppError('UNAUTHENTICATED');
+    // Access revoked: the account may sign in and out, and see public pages, nothing else.
+    if (actor.status === 'suspended') throw new AppError('FORBIDDEN');
     if (access !== 'member' && !access.includes(actor.role)) throw new AppError('FORBIDDEN');
     return next();
   };

@@ -73,6 +73,7 @@ export function createAuth({ config, db }: AuthDeps) {
       provider: 'pg',
       schema: { user: users, session: sessions, account: accounts, verification: verifications, twoFactor: twoFactors },
     }),
+    logger: { disabled: config.env === 'test' },
     // Kizuna applies its own database-backed limits (shared by every process) on its routes.
     rateLimit: { enabled: false },
     user: {
