@@ -1,4 +1,5 @@
 import { httpBench } from './http.ts';
+import { importBench } from './import.ts';
 
 export interface Benchmark {
   description: string;
@@ -7,4 +8,5 @@ export interface Benchmark {
 
 export const benchmarks: Record<string, Benchmark> = {
   http: httpBench,
+  import: importBench,
 };

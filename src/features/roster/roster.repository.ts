@@ -33,10 +33,14 @@ export interface PersonRecord {
 export function groupPeople(rows: RosterRow[]): PersonRecord[] {
   const byNumber = new Map<string, PersonRecord>();
   for (const row of rows) {
-    // Without period columns, a department is taken to span the whole employment.
-    const period = row.department
-      ? { department: row.department, fromOn: row.departmentFrom ?? row.joinedOn, toOn: row.departmentTo ?? row.leftOn }
-      : null;
+    // History rows are kept only where the file gives department periods. Without them the
+    // entry's own department over its employment (joined_on..left_on) is the history: the
+    // former-colleague query reads both, and a 100,000-row file without periods does not
+    // write 100,000 rows that say nothing more than the entries do.
+    const period =
+      row.department && (row.departmentFrom || row.departmentTo)
+        ? { department: row.department, fromOn: row.departmentFrom ?? row.joinedOn, toOn: row.departmentTo ?? row.leftOn }
+        : null;
     const existing = byNumber.get(row.employeeNumber);
     if (!existing) {
       byNumber.set(row.employeeNumber, { entry: row, periods: period ? [period] : [] });

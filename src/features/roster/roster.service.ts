@@ -29,7 +29,7 @@ import * as repo from './roster.repository.ts';
 
 export const ROSTER_IMPORT_QUEUE = 'roster.import';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-const BATCH = 5000;
+const BATCH = 10_000;
 const PREVIEW_ERRORS = 200;
 
 export type ImportRow = repo.ImportRow;
@@ -45,7 +45,27 @@ function analyse(bytes: Uint8Array, encoding: Encoding | 'auto', mapping?: Mappi
   const table = parseTable(decoded.text);
   const effective = mapping ?? guessMapping(table.headers, remembered);
   const { valid, errors } = validateRows(table.rows, effective);
-  return { decoded, table, mapping: effective, valid, errors };
+  return { encoding: decoded.encoding, headers: table.headers, rowCount: table.rows.length, mapping: effective, valid, errors };
+}
+
+/**
+ * The last analysis of an upload, kept for a few minutes so that an import committed in
+ * the same process (in-process workers, the CLI) does not decode, parse and validate the
+ * file a second time. A worker elsewhere, or a later run, re-reads the stored file.
+ */
+let lastAnalysis: { id: string; mappingKey: string; at: number; valid: ReturnType<typeof validateRows>['valid'] } | null = null;
+const ANALYSIS_TTL_MS = 10 * 60 * 1000;
+const mappingKey = (m: Mapping) => JSON.stringify(ROSTER_FIELDS.map((f) => m[f] ?? -1));
+
+function remember(id: string, mapping: Mapping, valid: ReturnType<typeof validateRows>['valid']) {
+  lastAnalysis = { id, mappingKey: mappingKey(mapping), at: Date.now(), valid };
+}
+
+function recall(id: string, mapping: Mapping) {
+  const hit = lastAnalysis;
+  lastAnalysis = null;
+  if (hit && hit.id === id && hit.mappingKey === mappingKey(mapping) && Date.now() - hit.at < ANALYSIS_TTL_MS) return hit.valid;
+  return null;
 }
 
 function previewOf(errors: RowError[], valid: ReturnType<typeof validateRows>['valid']) {
@@ -66,7 +86,7 @@ export async function uploadRoster(ctx: Ctx, file: { name: string; bytes: Uint8A
     if (err instanceof TableParseError) throw new AppError('VALIDATION', err.message, { reason: 'unreadable', line: err.line });
     throw err;
   }
-  if (result.table.headers.length === 0) throw new AppError('VALIDATION', 'no header', { reason: 'empty' });
+  if (result.headers.length === 0) throw new AppError('VALIDATION', 'no header', { reason: 'empty' });
   const erroneousLines = new Set(result.errors.map((e) => e.line)).size;
   const [row] = await ctx.db
     .insert(rosterImports)
@@ -74,15 +94,16 @@ export async function uploadRoster(ctx: Ctx, file: { name: string; bytes: Uint8A
       createdBy: who.id === CLI_ACTOR.id ? null : who.id,
       fileName: file.name.slice(0, 200) || 'roster.csv',
       fileData: Buffer.from(file.bytes),
-      encoding: result.decoded.encoding,
-      headers: result.table.headers,
+      encoding: result.encoding,
+      headers: result.headers,
       mapping: result.mapping as Record<string, number>,
       preview: previewOf(result.errors, result.valid),
-      totalRows: result.table.rows.length,
+      totalRows: result.rowCount,
       validRows: result.valid.length,
       errorRows: erroneousLines,
     })
     .returning();
+  remember(row!.id, result.mapping, result.valid);
   return row!;
 }
 
@@ -119,6 +140,7 @@ export async function setMapping(ctx: Ctx, id: string, chosen: Partial<Record<Ro
     })
     .where(eq(rosterImports.id, id))
     .returning();
+  remember(id, mapping, result.valid);
   return row!;
 }
 
@@ -166,7 +188,7 @@ export async function runImport(
     .update(rosterImports)
     .set({ state: 'running', startedAt: imp.startedAt ?? new Date() })
     .where(eq(rosterImports.id, id));
-  const { valid } = analyse(imp.fileData, imp.encoding as Encoding, imp.mapping as Mapping);
+  const valid = recall(id, imp.mapping as Mapping) ?? analyse(imp.fileData, imp.encoding as Encoding, imp.mapping as Mapping).valid;
   const people = repo.groupPeople(valid);
   const departmentIds = await repo.ensureDepartments(
     db,
