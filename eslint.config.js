@@ -12,8 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Only these entry points may read the environment.
-    files: ['src/config.ts', 'src/cli/**', 'test/**', 'e2e/**', 'bench/**', 'vitest.config.ts', 'drizzle.config.ts', '**/*.test.ts', '**/*.test.tsx'],
+    files: ['src/config.ts', 'src/cli/**', 'test/**', 'e2e/**', 'scripts/**', 'bench/**', 'vitest.config.ts', 'drizzle.config.ts', '**/*.test.ts', '**/*.test.tsx'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

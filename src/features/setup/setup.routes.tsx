@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.ts';
 import { setupSchema } from './setup.schema.ts';
 import { completeSetup, isSetUp } from './setup.service.ts';
 import { SetupPage, setupLabels } from './views/SetupPage.tsx';
+import { Message } from '../auth/views/AuthPages.tsx';
 
 const timeZones = (() => {
   const all = Intl.supportedValuesOf('timeZone');
@@ -16,8 +17,10 @@ const timeZones = (() => {
 
 export const setupRoutes = new Hono<AppEnv>()
   .get('/setup', allow('public'), async (c) => {
-    if (await isSetUp(c.get('deps').db)) throw new AppError('GONE');
     const m = c.get('m');
+    if (await isSetUp(c.get('deps').db)) {
+      return page(c, m.setup.title, <Message title={m.setup.title} text={m.setup.alreadyDone} link={{ href: '/', label: m.errors.backHome }} />, 410);
+    }
     return page(c, m.setup.title, <SetupPage m={m} csrfToken={c.get('csrfToken')} values={{}} errors={{}} timeZones={timeZones} />);
   })
   .post('/setup', allow('public'), async (c) => {

@@ -32,7 +32,14 @@ export function page(c: Context<AppEnv>, title: string, body: Child, status: Con
   const settings = c.get('settings');
   const actor = c.get('actor');
   const url = new URL(c.req.url);
-  const path = `${url.pathname}${url.search}`;
+  // A page shown in answer to a form post has no address of its own: the language switch
+  // then leads back to the page the form was on (same site only), or home.
+  let path = `${url.pathname}${url.search}`;
+  if (c.req.method !== 'GET') {
+    const referer = c.req.header('referer');
+    const ref = referer && URL.canParse(referer) ? new URL(referer) : null;
+    path = ref && ref.origin === url.origin ? `${ref.pathname}${ref.search}` : '/';
+  }
   return c.html(
     '<!doctype html>' +
       (

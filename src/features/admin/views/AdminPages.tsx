@@ -1,6 +1,7 @@
 import type { Role } from '../../../db/schema.ts';
 import { formatDateTime, fmt, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, ErrorSummary, Input, Select, Submit, type FieldErrors } from '../../../shared/views/form.tsx';
+import { TableWrap } from '../../../shared/views/table.tsx';
 
 interface Base {
   m: Messages;
@@ -93,7 +94,7 @@ export function PeoplePage(
       {p.invitations.length > 0 ? (
         <section class="card">
           <h2>{a.pendingInvites}</h2>
-          <div class="table-wrap">
+          <TableWrap label={a.pendingInvites}>
             <table>
               <thead>
                 <tr>
@@ -123,7 +124,7 @@ export function PeoplePage(
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </section>
       ) : null}
 
@@ -148,7 +149,7 @@ export function PeoplePage(
             {m.common.filter}
           </button>
         </form>
-        <div class="table-wrap">
+        <TableWrap label={a.peopleTitle}>
           <table>
             <thead>
               <tr>
@@ -196,11 +197,13 @@ export function PeoplePage(
               ))}
             </tbody>
           </table>
-        </div>
-        <nav class="pager" aria-label={m.common.more}>
-          {p.page > 1 ? <a href={qs(p.page - 1)}>{m.common.previous}</a> : null}
-          {p.hasMore ? <a href={qs(p.page + 1)}>{m.common.next}</a> : null}
-        </nav>
+        </TableWrap>
+        {p.page > 1 || p.hasMore ? (
+          <nav class="pager" aria-label={m.common.more}>
+            {p.page > 1 ? <a href={qs(p.page - 1)}>{m.common.previous}</a> : null}
+            {p.hasMore ? <a href={qs(p.page + 1)}>{m.common.next}</a> : null}
+          </nav>
+        ) : null}
       </section>
     </div>
   );
@@ -255,7 +258,7 @@ export function AuditPage(p: Base & { rows: AuditRow[]; actions: readonly string
       {p.rows.length === 0 ? (
         <p>{a.auditEmpty}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label={a.auditTitle}>
           <table>
             <thead>
               <tr>
@@ -286,7 +289,7 @@ export function AuditPage(p: Base & { rows: AuditRow[]; actions: readonly string
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {p.nextHref ? (
         <nav class="pager" aria-label={m.common.more}>
@@ -316,7 +319,7 @@ export function OutboxPage(p: Base & { rows: OutboxRow[]; offset: number }) {
       {p.rows.length === 0 ? (
         <p>{a.outboxEmpty}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label={a.outboxTitle}>
           <table>
             <thead>
               <tr>
@@ -341,12 +344,14 @@ export function OutboxPage(p: Base & { rows: OutboxRow[]; offset: number }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
-      <nav class="pager" aria-label={m.common.more}>
-        {p.offset > 0 ? <a href={`/admin/outbox?offset=${Math.max(0, p.offset - 50)}`}>{m.common.previous}</a> : null}
-        {p.rows.length === 50 ? <a href={`/admin/outbox?offset=${p.offset + 50}`}>{m.common.next}</a> : null}
-      </nav>
+      {p.offset > 0 || p.rows.length === 50 ? (
+        <nav class="pager" aria-label={m.common.more}>
+          {p.offset > 0 ? <a href={`/admin/outbox?offset=${Math.max(0, p.offset - 50)}`}>{m.common.previous}</a> : null}
+          {p.rows.length === 50 ? <a href={`/admin/outbox?offset=${p.offset + 50}`}>{m.common.next}</a> : null}
+        </nav>
+      ) : null}
     </div>
   );
 }
@@ -394,7 +399,7 @@ export function JobsPage(
       <h1>{a.jobsTitle}</h1>
       <p class="lead">{a.jobsIntro}</p>
       <p role="status">{fmt(a.jobsCounts, p.counts)}</p>
-      <div class="table-wrap">
+      <TableWrap label={a.jobsTitle}>
         <table>
           <thead>
             <tr>
@@ -421,7 +426,7 @@ export function JobsPage(
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </div>
   );
 }

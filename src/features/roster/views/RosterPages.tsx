@@ -1,5 +1,6 @@
 import { fmt, type Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, Submit } from '../../../shared/views/form.tsx';
+import { TableWrap } from '../../../shared/views/table.tsx';
 import { ROSTER_FIELDS, type RosterField, type RowError } from '../roster.parse.ts';
 import type { ImportRow } from '../roster.service.ts';
 
@@ -48,7 +49,7 @@ export function RosterPage({ m, rows, total, q, nextHref }: Base & { rows: Roste
       {rows.length === 0 ? (
         <p>{r.empty}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label={r.title}>
           <table>
             <thead>
               <tr>
@@ -78,7 +79,7 @@ export function RosterPage({ m, rows, total, q, nextHref }: Base & { rows: Roste
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {nextHref ? (
         <nav class="pager" aria-label={m.common.more}>
@@ -182,7 +183,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
         <p class="hint">{r.mappingHint}</p>
         <form method="post" action={`/admin/roster/imports/${imp.id}/mapping`}>
           <CsrfField token={csrfToken} />
-          <div class="table-wrap">
+          <TableWrap label={r.mappingTitle}>
             <table>
               <thead>
                 <tr>
@@ -210,7 +211,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Submit label={r.applyMapping} secondary />
         </form>
       </section>
@@ -218,7 +219,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
         <section class="card">
           <h2>{r.errorsTitle}</h2>
           <p class="hint">{r.errorsHint}</p>
-          <div class="table-wrap">
+          <TableWrap label={r.errorsTitle}>
             <table>
               <thead>
                 <tr>
@@ -239,14 +240,14 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {imp.errorRows > preview.errors.length ? <p class="muted">{fmt(r.moreErrors, { shown: preview.errors.length })}</p> : null}
         </section>
       ) : null}
       {preview.sample.length > 0 ? (
         <section class="card">
           <h2>{r.sampleTitle}</h2>
-          <div class="table-wrap">
+          <TableWrap label={r.sampleTitle}>
             <table>
               <thead>
                 <tr>
@@ -265,7 +266,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </section>
       ) : null}
       {imp.validRows > 0 ? (

@@ -1,0 +1,124 @@
+/**
+ * Steps several spec files share: the setup wizard, two-factor enrolment, signing in
+ * and out. Strings come from the message catalogues, so a change of wording does not
+ * break the tests.
+ */
+import * as OTPAuth from 'otpauth';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { fmt, messages, type Locale } from '../src/shared/i18n/index.ts';
+import { navigation, visit } from './harness.ts';
+
+export const ja = messages('ja');
+export const en = messages('en');
+export const m = (locale: Locale) => messages(locale);
+
+export const NETWORK = {
+  nameJa: '東邦精機 アルムナイネットワーク',
+  nameEn: 'Toho Seiki Alumni Network',
+  purposeJa: '元社員と現役社員がつながり、情報交換や再雇用の機会を広げるためのネットワークです。営業目的の勧誘には使いません。',
+  purposeEn: 'A network where former and current employees stay in touch, share news and find ways to work together again.',
+  rulesJa: '1. お互いを尊重してください。\n2. 機密情報を投稿しないでください。\n3. 個人情報は本人の同意なく共有しないでください。',
+  rulesEn: '1. Respect each other.\n2. Do not post confidential information.\n3. Do not share personal data without consent.',
+  timeZone: 'Asia/Tokyo',
+};
+
+export const OPERATOR = {
+  name: '山田 花子',
+  nameKana: 'やまだ はなこ',
+  email: 'hanako.yamada@example.jp',
+  password: 'kizuna-operator-pass-2024',
+};
+
+/** A six-digit TOTP code for a base32 secret; avoids the last second of a period. */
+export async function totp(secret: string): Promise<string> {
+  const gen = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
+  if (left <= 1) await new Promise((r) => setTimeout(r, left * 1000 + 100));
+  return gen.generate();
+}
+
+export async function htmlLang(page: Page): Promise<string | null> {
+  return page.locator('html').getAttribute('lang');
+}
+
+export async function h1(page: Page): Promise<string> {
+  return ((await page.locator('main h1').first().textContent()) ?? '').trim();
+}
+
+/** Fills every field of the setup wizard (the page must be /setup). */
+export async function fillSetupForm(page: Page): Promise<void> {
+  await page.fill('#f-nameJa', NETWORK.nameJa);
+  await page.fill('#f-nameEn', NETWORK.nameEn);
+  await page.check('input[name="operatorType"][value="company"]');
+  await page.fill('#f-purposeJa', NETWORK.purposeJa);
+  await page.fill('#f-purposeEn', NETWORK.purposeEn);
+  await page.fill('#f-rulesJa', NETWORK.rulesJa);
+  await page.fill('#f-rulesEn', NETWORK.rulesEn);
+  await page.selectOption('#f-timeZone', NETWORK.timeZone);
+  await page.fill('#f-name', OPERATOR.name);
+  await page.fill('#f-nameKana', OPERATOR.nameKana);
+  await page.fill('#f-email', OPERATOR.email);
+  await page.fill('#f-password', OPERATOR.password);
+  await page.fill('#f-passwordConfirm', OPERATOR.password);
+}
+
+export async function submitSetup(page: Page): Promise<number> {
+  return navigation(page, () => page.click('main form[action="/setup"] button[type="submit"]'));
+}
+
+/** On /account/two-factor: confirms the password, reads the key, enters a code. Returns the base32 secret. */
+export async function enrolTwoFactor(page: Page, password: string, beforeVerify?: () => Promise<void>): Promise<string> {
+  expect(new URL(page.url()).pathname).toBe('/account/two-factor');
+  await page.fill('form[action="/account/two-factor/enable"] input[name="password"]', password);
+  expect(await navigation(page, () => page.click('form[action="/account/two-factor/enable"] button[type="submit"]'))).toBe(200);
+  const secret = ((await page.locator('code.secret').textContent()) ?? '').trim();
+  expect(secret).toMatch(/^[A-Z2-7]{16,}=*$/);
+  if (beforeVerify) await beforeVerify();
+  await page.fill('form[action="/account/two-factor/verify"] input[name="code"]', await totp(secret));
+  await navigation(page, () => page.click('form[action="/account/two-factor/verify"] button[type="submit"]'));
+  expect(new URL(page.url()).pathname).toBe('/');
+  return secret;
+}
+
+/** Runs the whole setup wizard and two-factor enrolment in `page`; returns the operator's TOTP secret. */
+export async function setUpNetwork(page: Page): Promise<string> {
+  await visit(page, '/setup');
+  await fillSetupForm(page);
+  await submitSetup(page);
+  return enrolTwoFactor(page, OPERATOR.password);
+}
+
+/** Signs in with a password (and a TOTP code when `secret` is given); ends on the page after sign-in. */
+export async function signIn(page: Page, email: string, password: string, secret?: string, onTwoFactorPage?: () => Promise<void>): Promise<void> {
+  await visit(page, '/auth/sign-in');
+  await page.fill('form[action="/auth/sign-in"] input[name="email"]', email);
+  await page.fill('form[action="/auth/sign-in"] input[name="password"]', password);
+  await navigation(page, () => page.click('form[action="/auth/sign-in"] button[type="submit"]'));
+  if (secret) {
+    expect(new URL(page.url()).pathname).toBe('/auth/two-factor');
+    if (onTwoFactorPage) await onTwoFactorPage();
+    await page.fill('form[action="/auth/two-factor"] input[name="code"]', await totp(secret));
+    await navigation(page, () => page.click('form[action="/auth/two-factor"] button[type="submit"]'));
+  }
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await navigation(page, () => page.click('header form[action="/auth/sign-out"] button[type="submit"]'));
+  expect(new URL(page.url()).pathname).toBe('/auth/sign-in');
+}
+
+/** True when the header offers "sign out", i.e. someone is signed in. */
+export async function isSignedIn(page: Page): Promise<boolean> {
+  return (await page.locator('header form[action="/auth/sign-out"]').count()) > 0;
+}
+
+/** Texts of the main navigation's links. */
+export async function navLabels(page: Page): Promise<string[]> {
+  return (await page.locator('nav.site-nav a').allTextContents()).map((t) => t.trim());
+}
+
+export function mailSubject(locale: Locale, template: 'magicLink' | 'verifyEmail' | 'staffInvitation' | 'resetPassword', vars: Record<string, string> = {}): string {
+  const network = locale === 'ja' ? NETWORK.nameJa : NETWORK.nameEn;
+  return fmt(m(locale).mail[template].subject, { network, ...vars });
+}
