@@ -23,7 +23,7 @@ function AcceptPage(p: { m: Messages; csrfToken: string; token: string; intro: s
     <div class="narrow">
       <h1>{p.title}</h1>
       <p class="lead">{p.intro}</p>
-      <ErrorSummary m={m} errors={p.errors} labels={labels} />
+      <ErrorSummary m={m} errors={p.errors} />
       <form method="post" action="/invite/staff" class="card" novalidate>
         <CsrfField token={p.csrfToken} />
         <input type="hidden" name="token" value={p.token} />

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { localized } from '../network.ts';
+import { requiresTwoFactor } from '../auth/can.ts';
 import { Layout, resolveFlash, type NavItem } from '../views/Layout.tsx';
 import type { Actor, AppEnv } from './context.ts';
 import type { Messages } from '../i18n/index.ts';
@@ -13,7 +14,9 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
     items.push({ href: '/auth/sign-in', label: m.nav.signIn }, { href: '/auth/sign-up', label: m.nav.signUp });
   } else {
     items.push({ href: '/', label: m.nav.home }, { href: '/account', label: m.nav.account });
-    if (actor.role === 'operator') {
+    // Staff who must still turn on two-factor see only what they can reach until then.
+    const enrolling = requiresTwoFactor(actor.role) && !actor.twoFactorEnabled;
+    if (actor.role === 'operator' && !enrolling) {
       items.push(
         { href: '/admin/people', label: m.nav.people },
         { href: '/admin/roster', label: m.nav.roster },

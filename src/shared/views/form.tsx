@@ -8,7 +8,7 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
-export function ErrorSummary({ m, errors, labels }: { m: Messages; errors: FieldErrors; labels: Record<string, string> }) {
+export function ErrorSummary({ m, errors }: { m: Messages; errors: FieldErrors }) {
   const entries = Object.entries(errors).filter(([, v]) => v);
   if (entries.length === 0) return null;
   return (
@@ -17,7 +17,8 @@ export function ErrorSummary({ m, errors, labels }: { m: Messages; errors: Field
       <ul>
         {entries.map(([name, message]) => (
           <li>
-            <a href={`#f-${name}`}>{labels[name] ? `${labels[name]}: ${message}` : message}</a>
+            {/* Messages already name their field ("Enter your name."), so the label is not repeated. */}
+            <a href={`#f-${name}`}>{message}</a>
           </li>
         ))}
       </ul>

@@ -23,7 +23,7 @@ export function AccountPage({
       <h1>{a.title}</h1>
       <section class="card">
         <h2>{a.profile}</h2>
-        <ErrorSummary m={m} errors={errors} labels={{ name: a.name, nameKana: a.nameKana }} />
+        <ErrorSummary m={m} errors={errors} />
         <form method="post" action="/account/profile" novalidate>
           <CsrfField token={csrfToken} />
           <Input m={m} name="name" label={a.name} value={actor.name} error={errors.name} required autocomplete="name" maxlength={100} />
@@ -56,7 +56,7 @@ export function AccountPage({
       </section>
       <section class="card">
         <h2>{a.changePassword}</h2>
-        <ErrorSummary m={m} errors={passwordErrors} labels={{ currentPassword: a.currentPassword, password: a.newPassword, passwordConfirm: m.auth.passwordConfirm }} />
+        <ErrorSummary m={m} errors={passwordErrors} />
         <form method="post" action="/account/password" novalidate>
           <CsrfField token={csrfToken} />
           <Input m={m} name="currentPassword" type="password" label={a.currentPassword} error={passwordErrors.currentPassword} required autocomplete="current-password" />
@@ -137,12 +137,14 @@ export function TwoFactorSetupPage({
           <Submit label={t.verify} />
         </form>
       ) : null}
-      <form method="post" action="/account/two-factor/enable" class="card" novalidate>
-        <CsrfField token={csrfToken} />
-        <p>{t.step1}</p>
-        <Input m={m} name="password" type="password" label={m.auth.password} error={passwordError} required autocomplete="current-password" />
-        <Submit label={t.enable} secondary={Boolean(enrolment)} />
-      </form>
+      {enrolment ? null : (
+        <form method="post" action="/account/two-factor/enable" class="card" novalidate>
+          <CsrfField token={csrfToken} />
+          <p>{t.step1}</p>
+          <Input m={m} name="password" type="password" label={m.auth.password} error={passwordError} required autocomplete="current-password" />
+          <Submit label={t.enable} secondary={Boolean(error)} />
+        </form>
+      )}
     </div>
   );
 }

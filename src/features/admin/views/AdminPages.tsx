@@ -59,7 +59,7 @@ export function PeoplePage(
 
       <section class="card">
         <h2>{a.inviteTitle}</h2>
-        <ErrorSummary m={m} errors={p.errors} labels={{ email: a.inviteEmail, role: a.inviteRole }} />
+        <ErrorSummary m={m} errors={p.errors} />
         <form method="post" action="/admin/people/invite" class="grid-form" novalidate>
           <CsrfField token={p.csrfToken} />
           <Input m={m} name="email" type="email" label={a.inviteEmail} value={p.values.email} error={p.errors.email} required autocomplete="off" />

@@ -105,7 +105,7 @@ export function SignUpPage({ m, csrfToken, values: v, errors: e }: Base & { valu
     <div class="narrow">
       <h1>{a.signUpTitle}</h1>
       <p class="lead">{a.signUpIntro}</p>
-      <ErrorSummary m={m} errors={e} labels={signUpLabels(m)} />
+      <ErrorSummary m={m} errors={e} />
       <form method="post" action="/auth/sign-up" class="card" novalidate>
         <CsrfField token={csrfToken} />
         <Input m={m} name="name" label={a.name} value={v.name} error={e.name} required autocomplete="name" maxlength={100} />
@@ -138,7 +138,7 @@ export function ResetPasswordPage({ m, csrfToken, token, errors: e }: Base & { t
   return (
     <div class="narrow">
       <h1>{a.resetTitle}</h1>
-      <ErrorSummary m={m} errors={e} labels={{ password: a.newPassword, passwordConfirm: a.passwordConfirm }} />
+      <ErrorSummary m={m} errors={e} />
       <form method="post" action="/auth/reset-password" class="card" novalidate>
         <CsrfField token={csrfToken} />
         <input type="hidden" name="token" value={token} />

@@ -34,7 +34,7 @@ export function SetupPage({ m, csrfToken, values: v, errors: e, timeZones }: Set
     <div class="narrow">
       <h1>{s.title}</h1>
       <p class="lead">{s.intro}</p>
-      <ErrorSummary m={m} errors={e} labels={setupLabels(m)} />
+      <ErrorSummary m={m} errors={e} />
       <form method="post" action="/setup" novalidate>
         <CsrfField token={csrfToken} />
         <section class="card">
