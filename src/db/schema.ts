@@ -50,6 +50,8 @@ export const users = pgTable(
     status: text('status').$type<MemberStatus>().notNull().default('pending'),
     nameKana: text('name_kana'),
     locale: text('locale').$type<'ja' | 'en'>(),
+    /** Why access was revoked (status 'suspended'), shown to operators. */
+    revokedReason: text('revoked_reason'),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
 );
@@ -262,6 +264,9 @@ export const departments = pgTable(
   (t) => [uniqueIndex('departments_name_ja_key').on(t.nameJa)],
 );
 
+export const CONTACT_STATUSES = ['ok', 'do_not_contact', 'deceased'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
 /** HR roster: operators only. One row per person who worked at the company. */
 export const rosterEntries = pgTable(
   'roster_entries',
@@ -279,6 +284,10 @@ export const rosterEntries = pgTable(
     rehireEligible: text('rehire_eligible').$type<'yes' | 'no' | 'unknown'>().notNull().default('unknown'),
     personalEmail: text('personal_email'),
     contactConsent: boolean('contact_consent').notNull().default(false),
+    /** 'ok', 'do_not_contact' (never mailed) or 'deceased' (never mailed, hidden everywhere). */
+    contactStatus: text('contact_status').$type<ContactStatus>().notNull().default('ok'),
+    /** Set while the person works at the company again (rehired); cleared on a new leave date. */
+    rehiredOn: date('rehired_on'),
     userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -351,3 +360,138 @@ export const rosterHeaderMappings = pgTable('roster_header_mappings', {
   field: text('field').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------- membership lifecycle
+
+/** Employment events after the first leave: rehired, left again (history is never overwritten). */
+export const employmentEvents = pgTable(
+  'employment_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rosterEntryId: uuid('roster_entry_id')
+      .notNull()
+      .references(() => rosterEntries.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'rehired' | 'left'>().notNull(),
+    on: date('on').notNull(),
+    createdBy: text('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('employment_events_entry_idx').on(t.rosterEntryId)],
+);
+
+/** Legal bases on which a person on the roster may be contacted (APPI). */
+export const LEGAL_BASES = ['consent_offboarding', 'consent_import', 'operator_recorded'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+/** A wave of invitations to a segment of the roster ("start small with a narrow group"). */
+export const invitationWaves = pgTable('invitation_waves', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /** The roster filter: departments, leave-year range, rehire eligibility, not yet invited… */
+  segment: jsonb('segment').$type<Record<string, unknown>>().notNull(),
+  legalBasis: text('legal_basis').$type<LegalBasis>().notNull(),
+  /** Required for 'operator_recorded': what the basis is and where it is documented. */
+  legalBasisNote: text('legal_basis_note'),
+  invitedCount: integer('invited_count').notNull().default(0),
+  skippedCount: integer('skipped_count').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  sentAt: ts('sent_at'),
+});
+
+/** One invitation: one person, one e-mail, single-use token, expiry, at most two reminders. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    waveId: uuid('wave_id').references(() => invitationWaves.id, { onDelete: 'set null' }),
+    rosterEntryId: uuid('roster_entry_id')
+      .notNull()
+      .references(() => rosterEntries.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    locale: text('locale').$type<'ja' | 'en'>().notNull().default('ja'),
+    legalBasis: text('legal_basis').$type<LegalBasis>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: ts('expires_at').notNull(),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastSentAt: ts('last_sent_at'),
+    acceptedAt: ts('accepted_at'),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: ts('revoked_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('invitations_entry_idx').on(t.rosterEntryId), index('invitations_wave_idx').on(t.waveId)],
+);
+
+/** Consents a person gave, versioned and timestamped; a withdrawal is a new state, never a deletion. */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    rosterEntryId: uuid('roster_entry_id').references(() => rosterEntries.id, { onDelete: 'cascade' }),
+    /** 'purpose_of_use' (the APPI notice), 'network_rules', 'contact' (may be contacted by the network). */
+    kind: text('kind').$type<'purpose_of_use' | 'network_rules' | 'contact'>().notNull(),
+    /** Version of the notice or rules text that was shown. */
+    version: text('version').notNull(),
+    /** Where it was given: 'join', 'offboarding', 'import', 'signup'. */
+    source: text('source').notNull(),
+    givenAt: ts('given_at').notNull().defaultNow(),
+    withdrawnAt: ts('withdrawn_at'),
+    ip: text('ip'),
+  },
+  (t) => [index('consents_user_idx').on(t.userId), index('consents_entry_idx').on(t.rosterEntryId)],
+);
+
+/** What a member wants to receive; every topic is its own opt-in (all off until chosen). */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  news: boolean('news').notNull().default(false),
+  newsletter: boolean('newsletter').notNull().default(false),
+  events: boolean('events').notNull().default(false),
+  jobs: boolean('jobs').notNull().default(false),
+  messages: boolean('messages').notNull().default(false),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Profile fields entered at joining; the directory feature adds the rest and per-field visibility. */
+export const memberProfiles = pgTable('member_profiles', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  currentEmployer: text('current_employer'),
+  currentTitle: text('current_title'),
+  /** Field name → 'network' | 'alumni' | 'staff' | 'private'. Missing fields use the private default. */
+  visibility: jsonb('visibility').$type<Record<string, string>>().notNull().default({}),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Self sign-up by an alumnus who was not invited, waiting for verification against the roster. */
+export const signupRequests = pgTable(
+  'signup_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nameKana: text('name_kana'),
+    joinYear: integer('join_year'),
+    leaveYear: integer('leave_year'),
+    department: text('department'),
+    employeeNumber: text('employee_number'),
+    note: text('note'),
+    state: text('state').$type<'pending' | 'more_info' | 'approved' | 'declined'>().notNull().default('pending'),
+    /** The roster entry it was matched to (automatically, or by the reviewer). */
+    rosterEntryId: uuid('roster_entry_id').references(() => rosterEntries.id, { onDelete: 'set null' }),
+    matchScore: integer('match_score'),
+    reviewerId: text('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
+    reviewerMessage: text('reviewer_message'),
+    decidedAt: ts('decided_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('signup_requests_state_idx').on(t.state, t.createdAt)],
+);
