@@ -25,6 +25,11 @@ export const AUDIT_ACTIONS = [
   'personal_data.viewed',
   'export.created',
   'roster.import_committed',
+  'member.rehired',
+  'member.left',
+  'member.contact_status_changed',
+  'member.access_revoked',
+  'member.access_restored',
   'mail.viewed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

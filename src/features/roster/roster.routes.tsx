@@ -9,11 +9,33 @@ import { fmt } from '../../shared/i18n/index.ts';
 import { ROSTER_FIELDS, type RosterField } from './roster.parse.ts';
 import { commitImport, exportRoster, getImport, listRoster, setMapping, uploadRoster } from './roster.service.ts';
 import { ImportPage, RosterPage, UploadPage } from './views/RosterPages.tsx';
+import { RosterEntryPage } from './views/RosterEntryPage.tsx';
+import { CONTACT_STATUSES } from '../../shared/auth/can.ts';
+import { setFlash } from '../../shared/http/middleware.ts';
+import { getRosterEntry, markLeftAgain, markRehired, setAccess, setContactStatus, type LifecycleResult } from './lifecycle.service.ts';
 
 const operators = ['operator'] as const;
 
 function ctx(c: Context<AppEnv>) {
   return { db: c.get('deps').db, actor: c.get('actor'), ip: c.get('clientIp') };
+}
+
+async function renderEntry(c: Context<AppEnv>, error?: string) {
+  const m = c.get('m');
+  const data = await getRosterEntry(ctx(c), c.req.param('id') ?? '');
+  return page(c, fmt(m.roster.entryTitle, { name: data.entry.name, number: data.entry.employeeNumber }), <RosterEntryPage m={m} csrfToken={c.get('csrfToken')} data={data} error={error} />, error ? 422 : 200);
+}
+
+async function afterLifecycle(c: Context<AppEnv>, result: LifecycleResult) {
+  if (!result.ok) return renderEntry(c, c.get('m').roster[result.reason]);
+  setFlash(c, 'roster.statusSaved');
+  return c.redirect(`/admin/roster/entries/${c.req.param('id')}`, 303);
+}
+
+async function formValue(c: Context<AppEnv>, name: string, max = 500): Promise<string> {
+  const body = await c.req.parseBody();
+  const v = body[name];
+  return typeof v === 'string' ? v.trim().slice(0, max) : '';
 }
 
 async function renderImport(c: Context<AppEnv>, id: string, error?: string, status: 200 | 422 = 200) {
@@ -32,6 +54,29 @@ export const rosterRoutes = new Hono<AppEnv>()
     const result = await listRoster(ctx(c), { q: q || undefined, after });
     const nextHref = result.nextAfter ? `/admin/roster?${new URLSearchParams({ ...(q ? { q } : {}), after: result.nextAfter }).toString()}` : undefined;
     return page(c, m.roster.title, <RosterPage m={m} csrfToken={c.get('csrfToken')} rows={result.rows} total={result.total} q={q} nextHref={nextHref} />);
+  })
+  .get('/admin/roster/entries/:id', allow(operators), (c) => renderEntry(c))
+  .post('/admin/roster/entries/:id/rehire', allow(operators), async (c) =>
+    afterLifecycle(c, await markRehired(ctx(c), c.req.param('id'), await formValue(c, 'on', 20))),
+  )
+  .post('/admin/roster/entries/:id/leave', allow(operators), async (c) =>
+    afterLifecycle(c, await markLeftAgain(ctx(c), c.req.param('id'), await formValue(c, 'on', 20))),
+  )
+  .post('/admin/roster/entries/:id/contact-status', allow(operators), async (c) => {
+    const status = await formValue(c, 'status', 20);
+    if (!(CONTACT_STATUSES as readonly string[]).includes(status)) throw new AppError('BAD_REQUEST');
+    await setContactStatus(ctx(c), c.req.param('id'), status as (typeof CONTACT_STATUSES)[number]);
+    return afterLifecycle(c, { ok: true });
+  })
+  .post('/admin/roster/entries/:id/revoke', allow(operators), async (c) => {
+    const reason = await formValue(c, 'reason');
+    if (!reason) return renderEntry(c, fmt(c.get('m').validation.required, { field: c.get('m').roster.revokeReason }));
+    await setAccess(ctx(c), c.req.param('id'), true, reason);
+    return afterLifecycle(c, { ok: true });
+  })
+  .post('/admin/roster/entries/:id/restore', allow(operators), async (c) => {
+    await setAccess(ctx(c), c.req.param('id'), false, '');
+    return afterLifecycle(c, { ok: true });
   })
   .get('/admin/roster/import', allow(operators), (c) => {
     const m = c.get('m');

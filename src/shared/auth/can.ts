@@ -4,7 +4,7 @@
  */
 import type { Role } from '../../db/schema.ts';
 
-export { ROLES } from '../../db/schema.ts';
+export { CONTACT_STATUSES, ROLES } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../http/context.ts';
 
@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'roster.view': ['operator'],
   'roster.import': ['operator'],
   'roster.export': ['operator'],
+  'roster.changeStatus': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -13,10 +13,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
-import { mailMessages } from '../../db/schema.ts';
+import { mailMessages, rosterEntries } from '../../db/schema.ts';
 import { fmt, messages, type Locale, type Messages } from '../i18n/index.ts';
 import { enqueue, PermanentJobError, type DbOrTx, type JobHandler } from '../jobs/queue.ts';
 import { isPermanentSmtpError, MailValidationError, parseSingleAddress, type MailTransport } from './mailer.ts';
@@ -160,6 +160,41 @@ export function redactLinks(text: string): string {
   return text.replace(URL_PATTERN, redactUrl);
 }
 
+/**
+ * Messages a person asked for themselves (sign-in links, resets, confirmations); everything
+ * else is network mail, which a do-not-contact person never receives.
+ */
+export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
+  'magicLink',
+  'magicLinkTwoFactor',
+  'verifyEmail',
+  'signUpExisting',
+  'resetPassword',
+  'staffInvitation',
+  'test',
+]);
+
+/**
+ * True when the roster says this person must not get this message: deceased → no mail
+ * ever; do-not-contact → no network mail. Matched by linked account or personal address.
+ */
+export async function isSuppressed(db: DbOrTx, address: string, userId: string | undefined, template: string): Promise<boolean> {
+  const rows = await db
+    .select({ status: rosterEntries.contactStatus })
+    .from(rosterEntries)
+    .where(
+      and(
+        ne(rosterEntries.contactStatus, 'ok'),
+        userId
+          ? or(eq(rosterEntries.userId, userId), sql`lower(${rosterEntries.personalEmail}) = lower(${address})`)
+          : sql`lower(${rosterEntries.personalEmail}) = lower(${address})`,
+      ),
+    )
+    .limit(5);
+  if (rows.some((r) => r.status === 'deceased')) return true;
+  return rows.some((r) => r.status === 'do_not_contact') && !TRANSACTIONAL_TEMPLATES.has(template);
+}
+
 export interface QueueMailInput {
   /**
    * Ledger key, unique per message and recipient (e.g. `verify:<userId>:<token id>`):
@@ -179,12 +214,14 @@ export interface QueueMailInput {
  * Records a message in the ledger and queues its `mail.send` job, both through the given
  * db or transaction. Call `workers.wake()` after the transaction commits for prompt delivery.
  *
- * @returns the ledger id, or null when a message with this key already existed.
+ * @returns the ledger id, or null when a message with this key already existed or the
+ *   recipient may not be mailed (see `isSuppressed`).
  * @throws MailValidationError when `to` is not exactly one valid address.
  */
 export async function queueMail(db: DbOrTx, input: QueueMailInput): Promise<string | null> {
   if (!input.key || input.key.length > 500) throw new Error('queueMail: key must be 1–500 characters');
   const to = parseSingleAddress(input.to.trim(), 'to');
+  if (await isSuppressed(db, to.address, input.userId, input.template)) return null;
   const rendered = renderMail(input.template, input.locale, input.vars);
   const [row] = await db
     .insert(mailMessages)

@@ -65,14 +65,16 @@ export function RosterPage({ m, rows, total, q, nextHref }: Base & { rows: Roste
             <tbody>
               {rows.map((x) => (
                 <tr>
-                  <td>{x.employeeNumber}</td>
+                  <td>
+                    <a href={`/admin/roster/entries/${x.id}`}>{x.employeeNumber}</a>
+                  </td>
                   <td>
                     {x.name}
                     {x.nameKana ? <div class="muted small">{x.nameKana}</div> : null}
                   </td>
                   <td>{x.department ?? '—'}</td>
-                  <td>{x.joinedOn ?? '—'}</td>
-                  <td>{x.leftOn ?? '—'}</td>
+                  <td class="nowrap">{x.joinedOn ?? '—'}</td>
+                  <td class="nowrap">{x.leftOn ?? '—'}</td>
                   <td>{r.rehire[x.rehireEligible]}</td>
                   <td>{x.contactConsent ? m.common.yes : m.common.no}</td>
                 </tr>
@@ -164,6 +166,8 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
   const preview = imp.preview as { errors: RowError[]; sample: Record<string, unknown>[]; errorCounts: Record<string, number> };
   const fieldFor = (i: number): RosterField | '' => (Object.entries(imp.mapping).find(([, v]) => v === i)?.[0] as RosterField) ?? '';
   const label = (f: RosterField | null) => (f ? r.fields[f] : '—');
+  // Without the two required columns nothing can be imported: say why there is no import button.
+  const unmapped = imp.mapping.employeeNumber === undefined || imp.mapping.name === undefined;
   return (
     <div>
       <p>
@@ -177,6 +181,8 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
         <div class="error-summary" role="alert">
           <p>{error}</p>
         </div>
+      ) : unmapped ? (
+        <p class="notice notice--warning">{r.mappingMissing}</p>
       ) : null}
       <section class="card">
         <h2>{r.mappingTitle}</h2>
@@ -184,7 +190,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
         <form method="post" action={`/admin/roster/imports/${imp.id}/mapping`}>
           <CsrfField token={csrfToken} />
           <TableWrap label={r.mappingTitle}>
-            <table>
+            <table class="mapping">
               <thead>
                 <tr>
                   <th scope="col">{r.column}</th>
@@ -260,7 +266,7 @@ export function ImportPage({ m, csrfToken, imp, error }: Base & { imp: ImportRow
                 {preview.sample.map((row) => (
                   <tr>
                     {(['employeeNumber', 'name', 'nameKana', 'department', 'joinedOn', 'leftOn'] as const).map((f) => (
-                      <td>{String(row[f] ?? '—')}</td>
+                      <td class={f === 'joinedOn' || f === 'leftOn' ? 'nowrap' : undefined}>{String(row[f] ?? '—')}</td>
                     ))}
                   </tr>
                 ))}
