@@ -495,3 +495,36 @@ export const signupRequests = pgTable(
   },
   (t) => [index('signup_requests_state_idx').on(t.state, t.createdAt)],
 );
+
+// ---------------------------------------------------------------- offboarding
+
+/** A leaver's farewell: exit form, the manager's thank-you, and the invitation on the last day. */
+export const offboardings = pgTable(
+  'offboardings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rosterEntryId: uuid('roster_entry_id')
+      .notNull()
+      .unique()
+      .references(() => rosterEntries.id, { onDelete: 'cascade' }),
+    lastDay: date('last_day').notNull(),
+    managerId: text('manager_id').references(() => users.id, { onDelete: 'set null' }),
+    locale: text('locale').$type<'ja' | 'en'>().notNull().default('ja'),
+    /** Where the exit-form link was sent (work address while still employed, or a personal one). */
+    contactEmail: text('contact_email').notNull(),
+    exitTokenHash: text('exit_token_hash').notNull().unique(),
+    exitSubmittedAt: ts('exit_submitted_at'),
+    /** What they might want later: news, events, side_work, return_someday, mentoring… */
+    interests: jsonb('interests').$type<string[]>().notNull().default([]),
+    /** Confidential: operators see only aggregates of this column. */
+    confidentialReason: text('confidential_reason'),
+    managerRequestedAt: ts('manager_requested_at'),
+    managerMessage: text('manager_message'),
+    managerWrittenAt: ts('manager_written_at'),
+    farewellSentAt: ts('farewell_sent_at'),
+    operatorsNotifiedAt: ts('operators_notified_at'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('offboardings_last_day_idx').on(t.lastDay)],
+);
