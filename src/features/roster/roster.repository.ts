@@ -26,6 +26,8 @@ export async function ensureDepartments(db: Db, names: string[]): Promise<Map<st
 /** One person as imported: the entry (from their latest line) and their department periods. */
 export interface PersonRecord {
   entry: RosterRow;
+  /** How many lines of the file this person had (one per department period). */
+  lines: number;
   periods: { department: string; fromOn: string | null; toOn: string | null }[];
 }
 
@@ -43,9 +45,10 @@ export function groupPeople(rows: RosterRow[]): PersonRecord[] {
         : null;
     const existing = byNumber.get(row.employeeNumber);
     if (!existing) {
-      byNumber.set(row.employeeNumber, { entry: row, periods: period ? [period] : [] });
+      byNumber.set(row.employeeNumber, { entry: row, lines: 1, periods: period ? [period] : [] });
       continue;
     }
+    existing.lines++;
     if (period) existing.periods.push(period);
     if ((row.departmentFrom ?? '') >= (existing.entry.departmentFrom ?? '')) existing.entry = row;
   }

@@ -29,7 +29,11 @@ import * as repo from './roster.repository.ts';
 
 export const ROSTER_IMPORT_QUEUE = 'roster.import';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-const BATCH = 10_000;
+/** Batches grow or shrink to take about this long: long enough to be efficient, short enough
+ * that the embedded database (one connection for the whole process) keeps answering pages. */
+const BATCH_TARGET_MS = 100;
+const BATCH_MIN = 250;
+const BATCH_MAX = 10_000;
 const PREVIEW_ERRORS = 200;
 
 export type ImportRow = repo.ImportRow;
@@ -179,7 +183,8 @@ export async function runImport(
   onProgress?: (done: number, total: number) => void | Promise<void>,
   opts: { batchSize?: number } = {},
 ): Promise<ImportRow> {
-  const batchSize = opts.batchSize ?? BATCH;
+  let batchSize = opts.batchSize ?? 2000;
+  const adaptive = opts.batchSize === undefined;
   const imp = await repo.getImport(db, id);
   if (!imp) throw new Error(`roster import ${id} not found`);
   if (imp.state === 'done' || imp.state === 'cancelled') return imp;
@@ -194,24 +199,38 @@ export async function runImport(
     db,
     people.flatMap((p) => [p.entry.department ?? '', ...p.periods.map((x) => x.department)]),
   );
-  // Resume from the checkpoint: `processedRows` counts people already committed.
-  let done = Math.min(imp.processedRows, people.length);
+  // Resume from the checkpoint: `processedRows` counts the file's rows (lines) already
+  // committed, person by person, so the progress bar runs to the number of valid rows.
+  const totalLines = people.reduce((n, p) => n + p.lines, 0);
+  let done = 0;
+  let doneLines = 0;
+  while (done < people.length && doneLines + people[done]!.lines <= imp.processedRows) doneLines += people[done++]!.lines;
   let totals = { inserted: imp.inserted, updated: imp.updated, unchanged: imp.unchanged };
-  await onProgress?.(done, people.length);
+  await onProgress?.(doneLines, totalLines);
   while (done < people.length) {
     const batch = people.slice(done, done + batchSize);
+    const batchLines = batch.reduce((n, p) => n + p.lines, 0);
+    const started = performance.now();
     totals = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const c = await repo.upsertPeople(t, batch, departmentIds);
       const next = { inserted: totals.inserted + c.inserted, updated: totals.updated + c.updated, unchanged: totals.unchanged + c.unchanged };
       await t
         .update(rosterImports)
-        .set({ processedRows: done + batch.length, ...next })
+        .set({ processedRows: doneLines + batchLines, ...next })
         .where(eq(rosterImports.id, id));
       return next;
     });
     done += batch.length;
-    await onProgress?.(done, people.length);
+    doneLines += batchLines;
+    await onProgress?.(doneLines, totalLines);
+    if (adaptive) {
+      const ms = performance.now() - started;
+      if (ms < BATCH_TARGET_MS / 2) batchSize = Math.min(batchSize * 2, BATCH_MAX);
+      else if (ms > BATCH_TARGET_MS * 2) batchSize = Math.max(Math.floor(batchSize / 2), BATCH_MIN);
+    }
+    // Let waiting requests run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const [row] = await db
     .update(rosterImports)
