@@ -149,6 +149,7 @@ describe('accounts through e-mail links', () => {
     await page.fill('#f-email', ALUMNUS.email);
     await page.fill('#f-password', ALUMNUS.password);
     await page.fill('#f-passwordConfirm', ALUMNUS.password);
+    await page.check('#f-purposeConsent');
     expect(await navigation(page, () => page.click('form[action="/auth/sign-up"] button[type="submit"]'))).toBe(200);
     expect(await page.locator('main [role="status"]').textContent()).toContain(ja.auth.signUpSent);
     await checkA11y(page, 'sign-up-sent-ja');
@@ -171,7 +172,7 @@ describe('accounts through e-mail links', () => {
     await signIn(page, ALUMNUS.email, ALUMNUS.password);
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await h1(page)).toBe(fmt(ja.home.welcome, { name: ALUMNUS.name }));
-    expect(await page.locator('main .notice').textContent()).toContain(ja.home.pending);
+    expect(await page.locator('main .notice').textContent()).toContain(ja.verification.status.pending);
     expect(await page.locator('footer').textContent()).toContain(ja.roles.alumnus);
     await checkAndShoot(page, 'home-pending-ja');
     expect(pageErrors(page)).toEqual([]);

@@ -14,9 +14,12 @@ import { adminRoutes } from './features/admin/admin.routes.tsx';
 import { authRoutes } from './features/auth/auth.routes.tsx';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { homeRoutes } from './features/home/home.routes.tsx';
+import { invitationRoutes } from './features/invitations/invitations.routes.tsx';
+import { offboardingRoutes } from './features/offboarding/offboarding.routes.tsx';
 import { rosterRoutes } from './features/roster/roster.routes.tsx';
 import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
+import { verificationRoutes } from './features/verification/verification.routes.tsx';
 import { MAX_UPLOAD_BYTES } from './features/roster/roster.service.ts';
 import { allow } from './shared/auth/access.ts';
 import { AppError } from './shared/errors.ts';
@@ -92,6 +95,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffRoutes);
   app.route('/', adminRoutes);
   app.route('/', rosterRoutes);
+  app.route('/', invitationRoutes);
+  app.route('/', offboardingRoutes);
+  app.route('/', verificationRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

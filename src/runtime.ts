@@ -14,6 +14,8 @@ import { mailJobHandlers } from './shared/mail/mail.ts';
 import { createTransport, type MailTransport } from './shared/mail/mailer.ts';
 import { pruneRateLimits } from './shared/http/rate-limit.ts';
 import { rosterJobHandlers } from './features/roster/roster.service.ts';
+import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invitations/invitations.service.ts';
+import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -29,6 +31,10 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
   return {
     ...mailJobHandlers(deps),
     ...rosterJobHandlers(),
+    ...invitationJobHandlers(deps),
+    [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
+      await runOffboardingTick(ctx.db, deps.config.baseUrl);
+    },
     'maintenance.hourly': async (_payload, ctx) => {
       await pruneRateLimits(ctx.db);
       await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });
@@ -63,9 +69,11 @@ export function runWorkers(rt: Runtime): Workers {
   const workers = startWorkers({ database: rt.database, handlers: rt.handlers, logger: rt.logger, pollMs: 1000 });
   const schedule = () => {
     const hour = new Date().toISOString().slice(0, 13);
-    enqueue(rt.database.db, 'maintenance.hourly', {}, { uniqueKey: `maintenance.hourly:${hour}` }).catch((err: unknown) =>
-      rt.logger.warn({ err }, 'could not schedule maintenance'),
-    );
+    for (const queue of ['maintenance.hourly', OFFBOARDING_QUEUE, INVITATION_REMIND_QUEUE]) {
+      enqueue(rt.database.db, queue, {}, { uniqueKey: `${queue}:${hour}` }).catch((err: unknown) =>
+        rt.logger.warn({ err, queue }, 'could not schedule an hourly job'),
+      );
+    }
   };
   schedule();
   const timer = setInterval(schedule, 10 * 60 * 1000);

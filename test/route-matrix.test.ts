@@ -4,8 +4,9 @@
  * one fails here, and every declared rule is checked by real requests.
  */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../src/db/schema.ts';
+import { users, type Role } from '../src/db/schema.ts';
 import { createApp, type App } from '../src/app.tsx';
 import { accessOf, allow, permits, type Access } from '../src/shared/auth/access.ts';
 import type { AppDeps } from '../src/shared/http/context.ts';
@@ -177,6 +178,40 @@ describe('every route × every role', () => {
       const res = await clients.get(viewer)!.get('/account');
       expect(res.status, viewer).toBe(200);
     }
+  });
+});
+
+describe('a self sign-up whose membership is not verified yet (status pending)', () => {
+  it('is refused every verified route (403) and reaches the others like an active alumnus', async () => {
+    // The matrix above compares with `permits(access, role)`, i.e. active members: check that they are.
+    for (const viewer of VIEWERS) {
+      if (viewer === 'anonymous') continue;
+      const { user } = await t.signedIn(viewer);
+      expect((await t.db.select({ status: users.status }).from(users).where(eq(users.id, user.id)))[0]?.status, viewer).toBe('active');
+    }
+    const pending = await t.newSession(await t.createUser('alumnus', { status: 'pending' }));
+    const failures: string[] = [];
+    let verifiedRoutes = 0;
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (ENDS_SESSION.has(key)) continue;
+      const access = route.access!;
+      if (access === 'verified') verifiedRoutes++;
+      const allowed = permits(access, 'alumnus', 'pending');
+      const url = concrete(route.path);
+      const res = await send(pending, route.method, url);
+      const where = `${route.method} ${url} as pending alumnus (${allowed ? 'allowed' : 'denied'}) → ${res.status} ${res.location ?? ''}`;
+      const deniedPage = res.body.includes(ja.errors.UNAUTHENTICATED) || res.body.includes(ja.errors.FORBIDDEN);
+      if (allowed) {
+        if (res.status === 303 && (res.location ?? '').startsWith('/auth/sign-in?next=')) failures.push(`${where}: redirected to sign-in`);
+        else if ((res.status === 401 || res.status === 403) && (!OWN_401.has(key) || deniedPage)) failures.push(`${where}: refused`);
+        else if (res.status >= 500) failures.push(`${where}: server error`);
+      } else if (res.status !== 403 || !res.body.includes(ja.errors.FORBIDDEN)) {
+        failures.push(`${where}: expected 403`);
+      }
+    }
+    console.log(`pending alumnus: ${verifiedRoutes} route(s) demand a verified member`);
+    expect(failures).toEqual([]);
   });
 });
 

@@ -239,6 +239,7 @@ describe('sign-up', () => {
     email,
     password: 'a-long-enough-password',
     passwordConfirm: 'a-long-enough-password',
+    purposeConsent: 'yes',
   });
 
   it('creates a pending account that signs in after confirming its address', async () => {
@@ -273,7 +274,8 @@ describe('sign-up', () => {
     const browser = t.client();
     expect(await signIn(browser, email, 'a-long-enough-password')).toBe('/');
     const home = await browser.get('/');
-    expect(home.body).toContain(ja.home.pending);
+    // Where the self sign-up request stands (src/features/verification).
+    expect(home.body).toContain(ja.verification.status.pending);
   });
 
   it('answers an address already in use identically, mails its owner, and creates nothing', async () => {

@@ -7,6 +7,7 @@ import { readForm, validateForm } from '../../shared/http/form.ts';
 import { authHeaders, forwardCookies, setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { email as emailField, kana, password, text } from '../../shared/validation.ts';
+import { answersShape, consentShape, withRequestErrors, yearsInOrder } from '../verification/verification.form.ts';
 import * as flows from './auth.service.ts';
 import {
   ConfirmTokenPage,
@@ -26,12 +27,15 @@ export function safeNext(value: unknown): string {
 
 function flowCtx(c: Context<AppEnv>): flows.FlowCtx {
   const { auth, db } = c.get('deps');
-  return { auth, db, headers: authHeaders(c), ip: c.get('clientIp'), userAgent: c.req.header('user-agent') };
+  return { auth, db, headers: authHeaders(c), ip: c.get('clientIp'), userAgent: c.req.header('user-agent'), baseUrl: c.get('deps').config.baseUrl };
 }
 
+// Self sign-up: the account, plus what the person tells us about their time at the company
+// (src/features/verification) and their consent to the purpose-of-use notice.
 const signUpSchema = z
-  .object({ name: text(100), nameKana: kana, email: emailField, password, passwordConfirm: z.string() })
-  .refine((v) => v.password === v.passwordConfirm, { message: 'passwordMismatch', path: ['passwordConfirm'] });
+  .object({ name: text(100), nameKana: kana, email: emailField, password, passwordConfirm: z.string(), ...answersShape, ...consentShape })
+  .refine((v) => v.password === v.passwordConfirm, { message: 'passwordMismatch', path: ['passwordConfirm'] })
+  .superRefine(yearsInOrder);
 
 const resetSchema = z
   .object({ token: z.string().min(1).max(4096), password, passwordConfirm: z.string() })
@@ -130,8 +134,12 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/auth/sign-up', allow('public'), async (c) => {
     const m = c.get('m');
     const form = await validateForm(c, signUpSchema, signUpLabels(m));
-    if (!form.ok) return page(c, m.auth.signUpTitle, <SignUpPage m={m} csrfToken={c.get('csrfToken')} values={form.values} errors={form.errors} />, 422);
-    await flows.signUp(flowCtx(c), { ...form.data, locale: c.get('locale') });
+    if (!form.ok) {
+      const errors = withRequestErrors(m, form.values, form.errors, { consent: true });
+      return page(c, m.auth.signUpTitle, <SignUpPage m={m} csrfToken={c.get('csrfToken')} values={form.values} errors={errors} />, 422);
+    }
+    const { joinYear, leaveYear, department, employeeNumber, note } = form.data;
+    await flows.signUp(flowCtx(c), { ...form.data, locale: c.get('locale'), request: { nameKana: form.data.nameKana, joinYear, leaveYear, department, employeeNumber, note } });
     c.get('deps').wakeWorkers();
     return page(c, m.auth.signUpTitle, <Message title={m.auth.signUpTitle} text={m.auth.signUpSent} />);
   })

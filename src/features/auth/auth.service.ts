@@ -10,6 +10,7 @@ import { users, verifications } from '../../db/schema.ts';
 import type { Auth } from '../../shared/auth/auth.ts';
 import { audit } from '../../shared/audit.ts';
 import { hit, LIMITS } from '../../shared/http/rate-limit.ts';
+import { matchAfterVerification, recordSignupRequest, type SignupAnswers } from '../verification/verification.service.ts';
 
 export interface FlowCtx {
   auth: Auth;
@@ -17,6 +18,8 @@ export interface FlowCtx {
   headers: Headers;
   ip: string;
   userAgent?: string | undefined;
+  /** BASE_URL, for links in mail sent from these flows. */
+  baseUrl: string;
 }
 
 export type SignInResult =
@@ -117,21 +120,32 @@ export async function signInWithMagicLink(ctx: FlowCtx, token: string): Promise<
   const location = res.headers.get('location') ?? '';
   if (res.status >= 400 || location.includes('error=')) return { kind: 'invalid' };
   await audit(ctx.db, { action: 'auth.sign_in_magic_link', actor: { id: user.id, email: user.email }, ip: ctx.ip, userAgent: ctx.userAgent });
+  // An e-mail link also confirms the address: a self sign-up is matched against the roster now.
+  if (!user.emailVerified) await matchAfterVerification(ctx.db, user.id, ctx.baseUrl);
   return { kind: 'signed-in', headers: res.headers };
 }
 
-/** Creates an account awaiting e-mail confirmation. An address already in use gets a notice by mail, and the same answer here. */
+/**
+ * Creates an account awaiting e-mail confirmation (status 'pending', role 'alumnus') and
+ * records the self sign-up request with its consent (src/features/verification). An
+ * address already in use gets a notice by mail, and the same answer here: better-auth then
+ * answers with a made-up user, for which nothing is recorded.
+ */
 export async function signUp(
   ctx: FlowCtx,
-  input: { name: string; nameKana: string; email: string; password: string; locale: 'ja' | 'en' },
+  input: { name: string; nameKana: string; email: string; password: string; locale: 'ja' | 'en'; request: SignupAnswers },
 ): Promise<void> {
   await hit(ctx.db, LIMITS.signUpPerIp, ctx.ip);
   await hit(ctx.db, LIMITS.mailPerEmail, input.email);
-  await ctx.auth.api.signUpEmail({
+  const res = await ctx.auth.api.signUpEmail({
     body: { name: input.name, email: input.email, password: input.password, nameKana: input.nameKana || undefined, locale: input.locale },
     headers: ctx.headers,
     asResponse: true,
   });
+  if (!res.ok) return;
+  const body = (await res.json().catch(() => null)) as { user?: { id?: unknown } } | null;
+  const userId = body?.user?.id;
+  if (typeof userId === 'string') await recordSignupRequest(ctx.db, { userId, name: input.name, answers: input.request, ip: ctx.ip });
 }
 
 /** The e-mail a verification token (a signed JWT) names; only read after better-auth accepted it. */
@@ -153,6 +167,8 @@ export async function verifyEmail(ctx: FlowCtx, token: string): Promise<boolean>
     ? await ctx.db.select({ id: users.id, email: users.email }).from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1)
     : [];
   await audit(ctx.db, { action: 'auth.email_verified', actor: user ?? null, subjectType: 'user', subjectId: user?.id, ip: ctx.ip, userAgent: ctx.userAgent });
+  // The address is proven: a self sign-up is matched against the roster now (verification.service.ts).
+  if (user) await matchAfterVerification(ctx.db, user.id, ctx.baseUrl);
   return true;
 }
 

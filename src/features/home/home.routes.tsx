@@ -4,8 +4,10 @@ import type { AppEnv } from '../../shared/http/context.ts';
 import { fmt } from '../../shared/i18n/index.ts';
 import { localized } from '../../shared/network.ts';
 import { page } from '../../shared/http/render.tsx';
+import { ownRequest } from '../verification/verification.service.ts';
+import { SignupStatus } from '../verification/views/VerificationPages.tsx';
 
-export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), (c) => {
+export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), async (c) => {
   const m = c.get('m');
   const locale = c.get('locale');
   const settings = c.get('settings')!;
@@ -35,12 +37,14 @@ export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), (c) => {
       </div>,
     );
   }
+  // A self sign-up still being verified sees where their request stands.
+  const request = actor.status === 'pending' ? await ownRequest(c.get('deps').db, actor) : null;
   return page(
     c,
     m.nav.home,
     <div class="narrow">
       <h1>{fmt(m.home.welcome, { name: actor.name })}</h1>
-      {actor.status === 'pending' ? <p class="notice">{m.home.pending}</p> : null}
+      {actor.status === 'pending' ? request ? <SignupStatus m={m} request={request} link /> : <p class="notice">{m.home.pending}</p> : null}
       {actor.role === 'operator' ? (
         <section class="card">
           <h2>{m.home.operatorTasks}</h2>

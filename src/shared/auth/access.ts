@@ -8,8 +8,12 @@ import type { Role } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 
-/** 'public': everyone, signed in or not; 'member': any signed-in person; or a list of roles. */
-export type Access = 'public' | 'member' | readonly Role[];
+/**
+ * 'public': everyone, signed in or not; 'member': any signed-in person (also one whose
+ * membership is still being verified); 'verified': a signed-in person whose membership is
+ * confirmed (status 'active'): the rule for every page with member content; or a list of roles.
+ */
+export type Access = 'public' | 'member' | 'verified' | readonly Role[];
 
 const registry = new WeakMap<object, Access>();
 
@@ -20,6 +24,11 @@ export function allow(access: Access): MiddlewareHandler<AppEnv> {
     if (!actor) throw new AppError('UNAUTHENTICATED');
     // Access revoked: the account may sign in and out, and see public pages, nothing else.
     if (actor.status === 'suspended') throw new AppError('FORBIDDEN');
+    // A sign-up still being verified (or declined) never sees member content.
+    if (access === 'verified') {
+      if (actor.status !== 'active') throw new AppError('FORBIDDEN');
+      return next();
+    }
     if (access !== 'member' && !access.includes(actor.role)) throw new AppError('FORBIDDEN');
     return next();
   };
@@ -32,9 +41,10 @@ export function accessOf(handler: unknown): Access | undefined {
   return typeof handler === 'function' ? registry.get(handler) : undefined;
 }
 
-/** Whether a role (or anonymous, as null) passes an access rule. */
-export function permits(access: Access, role: Role | null): boolean {
+/** Whether a role (or anonymous, as null) with a member status passes an access rule. */
+export function permits(access: Access, role: Role | null, status: string = 'active'): boolean {
   if (access === 'public') return true;
-  if (role === null) return false;
+  if (role === null || status === 'suspended') return false;
+  if (access === 'verified') return status === 'active';
   return access === 'member' || access.includes(role);
 }

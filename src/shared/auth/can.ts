@@ -20,6 +20,13 @@ export const PERMISSIONS = {
   'roster.import': ['operator'],
   'roster.export': ['operator'],
   'roster.changeStatus': ['operator'],
+  'offboarding.manage': ['operator'],
+  // Invitation waves contact people on the roster: operators only, like the roster itself.
+  'invitations.view': ['operator'],
+  'invitations.send': ['operator'],
+  // Self sign-ups: operators and community managers decide; only operators see HR-only roster facts.
+  'signup.review': ['operator', 'community_manager'],
+  'signup.viewHrFacts': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

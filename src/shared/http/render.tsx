@@ -16,10 +16,16 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
     items.push({ href: '/', label: m.nav.home }, { href: '/account', label: m.nav.account });
     // Staff who must still turn on two-factor see only what they can reach until then.
     const enrolling = requiresTwoFactor(actor.role) && !actor.twoFactorEnabled;
+    // Sign-up requests are reviewed by operators and community managers.
+    if ((actor.role === 'operator' || actor.role === 'community_manager') && !enrolling) {
+      items.push({ href: '/admin/signups', label: m.verification.nav });
+    }
     if (actor.role === 'operator' && !enrolling) {
       items.push(
         { href: '/admin/people', label: m.nav.people },
         { href: '/admin/roster', label: m.nav.roster },
+        { href: '/admin/invitations', label: m.invitations.nav },
+        { href: '/admin/offboarding', label: m.offboarding.title },
         { href: '/admin/audit', label: m.nav.audit },
         { href: '/admin/outbox', label: m.nav.outbox },
         { href: '/admin/jobs', label: m.nav.jobs },

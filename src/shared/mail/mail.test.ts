@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { messages } from '../i18n/index.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../test/db.ts';
@@ -114,10 +115,19 @@ async function drain(transport: MailTransport = smtp): Promise<void> {
 }
 
 describe('renderMail', () => {
-  it('knows every template of the catalogue', () => {
-    expect([...MAIL_TEMPLATES].sort()).toEqual(
-      ['magicLink', 'magicLinkTwoFactor', 'resetPassword', 'signUpExisting', 'staffInvitation', 'test', 'verifyEmail'].sort(),
+  it('knows the account templates and renders every catalogue template in both languages', () => {
+    expect(MAIL_TEMPLATES).toEqual(
+      expect.arrayContaining(['magicLink', 'magicLinkTwoFactor', 'resetPassword', 'signUpExisting', 'staffInvitation', 'test', 'verifyEmail']),
     );
+    for (const template of MAIL_TEMPLATES) {
+      const t = (messages('en').mail as unknown as Record<string, { subject: string; body: string }>)[template]!;
+      const vars = Object.fromEntries([...`${t.subject} ${t.body}`.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, `<${m[1]}>`]));
+      for (const locale of ['ja', 'en'] as const) {
+        const r = renderMail(template, locale, { network: 'N', ...vars });
+        expect(r.subject, `${template}/${locale}`).not.toMatch(/\{\w+\}/);
+        expect(r.text, `${template}/${locale}`).not.toMatch(/\{\w+\}/);
+      }
+    }
   });
 
   it('renders subject, text with footer and an HTML part in the given language', () => {

@@ -172,6 +172,10 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'resetPassword',
   'staffInvitation',
   'test',
+  // Answers to the person's own membership request.
+  'signupApproved',
+  'signupMoreInfo',
+  'signupDeclined',
 ]);
 
 /**

@@ -1,6 +1,9 @@
 /** Sign-in, sign-up, e-mail link, verification, reset and two-factor pages. */
 import type { Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, ErrorSummary, Input, Submit, type FieldErrors } from '../../../shared/views/form.tsx';
+import { NOTICE_VERSION } from '../../invitations/notice.ts';
+import { requestLabels } from '../../verification/verification.form.ts';
+import { PurposeConsent, SignUpAboutSection } from '../../verification/views/VerificationPages.tsx';
 
 interface Base {
   m: Messages;
@@ -96,7 +99,7 @@ export function ConfirmTokenPage({ csrfToken, title, intro, action, token, butto
 
 export function signUpLabels(m: Messages) {
   const a = m.auth;
-  return { name: a.name, nameKana: a.nameKana, email: a.email, password: a.password, passwordConfirm: a.passwordConfirm };
+  return { ...requestLabels(m), name: a.name, nameKana: a.nameKana, email: a.email, password: a.password, passwordConfirm: a.passwordConfirm };
 }
 
 export function SignUpPage({ m, csrfToken, values: v, errors: e }: Base & { values: Record<string, string>; errors: FieldErrors }) {
@@ -113,6 +116,8 @@ export function SignUpPage({ m, csrfToken, values: v, errors: e }: Base & { valu
         <Input m={m} name="email" type="email" label={a.email} value={v.email} error={e.email} required autocomplete="email" />
         <Input m={m} name="password" type="password" label={a.password} hint={m.setup.passwordHint} error={e.password} required autocomplete="new-password" />
         <Input m={m} name="passwordConfirm" type="password" label={a.passwordConfirm} error={e.passwordConfirm} required autocomplete="new-password" />
+        <SignUpAboutSection m={m} values={v} errors={e} />
+        <PurposeConsent m={m} version={NOTICE_VERSION} checked={v.purposeConsent === 'yes'} error={e.purposeConsent} />
         <Submit label={a.signUp} />
       </form>
     </div>

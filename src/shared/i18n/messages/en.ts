@@ -1,4 +1,8 @@
 /** English catalogue. It defines the shape every other catalogue must match. */
+import { invitationsEn } from './invitations.en.ts';
+import { offboardingEn } from './offboarding.en.ts';
+import { verificationEn } from './verification.en.ts';
+
 export const en = {
   lang: { name: 'English', switchTo: '日本語', switchLabel: 'Language' },
   common: {
@@ -370,9 +374,32 @@ export const en = {
     accept: 'Accept and create account',
     invalid: 'This invitation is invalid, has expired or has already been used.',
   },
+  invitations: invitationsEn,
+  offboarding: offboardingEn,
+  verification: verificationEn,
   mail: {
     footer:
       'This message was sent by {network}. You receive it because of your account on this network; it was sent to this address only.',
+    offboardingExitForm: {
+      subject: '[{network}] Before you go: a short form',
+      body: 'Hello {name},\n\nThank you for your work with us. Before your last day ({date}), please take two minutes to tell us whether and how you would like to stay in touch. Everything is optional:\n\n{url}',
+    },
+    offboardingManagerRequest: {
+      subject: '[{network}] Please write a thank-you message for {name}',
+      body: 'Hello {manager},\n\n{name} leaves on {date}. On that day they will receive your thank-you message together with the invitation to the alumni network. Please write a few lines here:\n\n{url}',
+    },
+    farewell: {
+      subject: '[{network}] Thank you, {name}',
+      body: 'Dear {name},\n\nToday is your last day. A message from {manager}:\n\n{message}\n\nYou are warmly invited to the alumni network, where former and current colleagues stay in touch. Joining is voluntary and you can leave at any time:\n\n{url}',
+    },
+    farewellWithoutMessage: {
+      subject: '[{network}] Thank you, {name}',
+      body: 'Dear {name},\n\nToday is your last day. Thank you for everything.\n\nYou are warmly invited to the alumni network, where former and current colleagues stay in touch. Joining is voluntary and you can leave at any time:\n\n{url}',
+    },
+    offboardingNoMessage: {
+      subject: '[{network}] No thank-you message for {name}',
+      body: 'Hello,\n\n{name} left today ({date}) and their manager wrote no thank-you message. The invitation has been sent without it. You may want to follow up:\n\n{url}',
+    },
     magicLink: {
       subject: '[{network}] Your sign-in link',
       body: 'Hello,\n\nUse this link to sign in to {network}. It works once and for 15 minutes:\n\n{url}\n\nIf you did not ask for it, you can ignore this message.',
@@ -396,6 +423,26 @@ export const en = {
     staffInvitation: {
       subject: '[{network}] You are invited to join as {role}',
       body: 'Hello,\n\n{inviter} has invited you to join {network} as {role}. Accept the invitation here (valid for 7 days):\n\n{url}',
+    },
+    invitation: {
+      subject: '[{network}] An invitation to our alumni network',
+      body: 'Dear {name},\n\nWe hope this finds you well. Thank you again for all your work with us.\n\nWe have opened {network}, a place where people who used to work with us and the company can stay in touch: news, events and former colleagues, only as much as you want.\n\nJoining is entirely up to you. Nothing changes for you if you do not join, and you can leave at any time.\n\nYou can read what the network is for and how we would use your information, and join, here (valid until {expires}):\n\n{url}\n\nWe are writing to the personal address in your HR record because you agreed to be contacted, or on the basis our operators have recorded. If you would rather not hear from us, you can say so on the same page, or simply ignore this message: we send at most two reminders.',
+    },
+    invitationReminder: {
+      subject: '[{network}] A reminder: your invitation (valid until {expires})',
+      body: 'Dear {name},\n\nA little while ago we invited you to {network}. In case our first message went unnoticed, here is your invitation again. Joining is entirely up to you.\n\nJoin here (valid until {expires}; the link in our earlier message no longer works):\n\n{url}\n\nIf you would rather not hear from us, you can say so on the same page, or simply ignore this message.',
+    },
+    signupApproved: {
+      subject: '[{network}] Welcome: your membership is confirmed',
+      body: 'Hello {name},\n\nThank you for waiting. We have confirmed your membership, and your account on {network} is now active. Welcome back among your former colleagues.\n\nSign in here:\n\n{url}',
+    },
+    signupMoreInfo: {
+      subject: '[{network}] A question about your membership request',
+      body: 'Hello {name},\n\nThank you for signing up to {network}. To protect the privacy of our members, we confirm that everyone in the network is a former colleague, and we would like to know a little more:\n\n{message}\n\nYou can answer by updating your request here (after signing in):\n\n{url}',
+    },
+    signupDeclined: {
+      subject: '[{network}] About your membership request',
+      body: 'Hello {name},\n\nThank you for your interest in {network}. We are sorry, but we could not confirm your membership. A message from the operators:\n\n{message}\n\nIf you think this is a mistake, please let the operators know. Your request can be seen here:\n\n{url}',
     },
     test: {
       subject: '[{network}] Test message',

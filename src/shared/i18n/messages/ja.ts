@@ -1,5 +1,8 @@
 /** Japanese catalogue (the default language). Typed against the English shape. */
 import type { Messages } from '../index.ts';
+import { invitationsJa } from './invitations.ja.ts';
+import { offboardingJa } from './offboarding.ja.ts';
+import { verificationJa } from './verification.ja.ts';
 
 export const ja: Messages = {
   lang: { name: '日本語', switchTo: 'English', switchLabel: '言語' },
@@ -370,9 +373,32 @@ export const ja: Messages = {
     accept: '承諾してアカウントを作成する',
     invalid: 'この招待は無効か、有効期限切れか、すでに使用されています。',
   },
+  invitations: invitationsJa,
+  offboarding: offboardingJa,
+  verification: verificationJa,
   mail: {
     footer:
       'このメールは{network}から送信されました。このネットワークのアカウントに関するお知らせとして、このアドレスにのみ送信しています。',
+    offboardingExitForm: {
+      subject: '【{network}】退職前アンケートのお願い',
+      body: '{name}さん\n\nこれまでありがとうございました。最終日({date})までに、退職後のつながり方について2分ほどのアンケートにご回答ください。すべて任意です。\n\n{url}',
+    },
+    offboardingManagerRequest: {
+      subject: '【{network}】{name}さんへのお礼のメッセージのお願い',
+      body: '{manager}さん\n\n{name}さんは{date}に退職します。当日、あなたのお礼のメッセージがアルムナイネットワークへの招待と一緒に届きます。こちらから数行お書きください。\n\n{url}',
+    },
+    farewell: {
+      subject: '【{network}】{name}さん、ありがとうございました',
+      body: '{name}さん\n\n本日が最終日ですね。{manager}さんからのメッセージです。\n\n{message}\n\n元同僚と会社がつながり続けるアルムナイネットワークに、ぜひご参加ください。参加は任意で、いつでも退会できます。\n\n{url}',
+    },
+    farewellWithoutMessage: {
+      subject: '【{network}】{name}さん、ありがとうございました',
+      body: '{name}さん\n\n本日が最終日ですね。これまで本当にありがとうございました。\n\n元同僚と会社がつながり続けるアルムナイネットワークに、ぜひご参加ください。参加は任意で、いつでも退会できます。\n\n{url}',
+    },
+    offboardingNoMessage: {
+      subject: '【{network}】{name}さんへのお礼のメッセージがありませんでした',
+      body: 'お疲れさまです。\n\n{name}さんは本日({date})退職しましたが、上長からのお礼のメッセージはありませんでした。招待はメッセージなしで送信しました。必要に応じてフォローしてください。\n\n{url}',
+    },
     magicLink: {
       subject: '【{network}】ログインリンク',
       body: 'こんにちは。\n\n次のリンクから{network}にログインできます。リンクは1回限り、15分間有効です。\n\n{url}\n\nお心当たりがない場合は、このメールを破棄してください。',
@@ -396,6 +422,26 @@ export const ja: Messages = {
     staffInvitation: {
       subject: '【{network}】{role}としての招待',
       body: 'こんにちは。\n\n{inviter}さんが、あなたを{role}として{network}に招待しました。次のリンクから招待を承諾してください(7日間有効)。\n\n{url}',
+    },
+    invitation: {
+      subject: '【{network}】アルムナイネットワークへのご招待',
+      body: '{name}様\n\nご無沙汰しております。在籍中は大変お世話になりました。\n\nこのたび、かつて一緒に働いた皆さまと会社とがこれからもつながり続けるための場として、「{network}」を開設しました。会社のニュースやイベント、かつての同僚とのつながりを、ご希望に合わせてお届けします。\n\nご参加は任意です。参加されなくても、あなたに不利益が生じることは一切ありません。参加された後も、いつでも退会できます。\n\nネットワークの目的と個人情報の取り扱いをご確認のうえ、次のリンクからご登録いただけます({expires}まで有効)。\n\n{url}\n\nこのメールは、ご連絡への同意をいただいているか、運営事務局が記録した根拠に基づき、人事記録にある個人のメールアドレス宛てにお送りしています。今後のご連絡を希望されない場合は、上記のページでお知らせいただくか、このメールをそのまま破棄してください。リマインドのメールは最大2回までです。',
+    },
+    invitationReminder: {
+      subject: '【{network}】ご招待のご案内(再送・{expires}まで有効)',
+      body: '{name}様\n\n先日、{network}へのご招待をお送りしました。お見逃しの場合に備えて、改めてご案内いたします。ご参加は任意です。\n\n次のリンクからご登録いただけます({expires}まで有効。前回のメールのリンクは使えなくなりました)。\n\n{url}\n\n今後のご連絡を希望されない場合は、上記のページでお知らせいただくか、このメールをそのまま破棄してください。',
+    },
+    signupApproved: {
+      subject: '【{network}】メンバー登録が確認できました',
+      body: '{name}さん\n\nお待たせいたしました。在籍の確認が済み、{network}のアカウントが有効になりました。元同僚の皆さまとのつながりの場に、改めてようこそ。\n\n次のページからログインしてください。\n\n{url}',
+    },
+    signupMoreInfo: {
+      subject: '【{network}】メンバー登録の申請について、お伺いしたいことがあります',
+      body: '{name}さん\n\n{network}にご登録いただき、ありがとうございます。メンバーの皆さまのプライバシーを守るため、このネットワークでは皆さまが元同僚であることを確認しております。恐れ入りますが、次の点を教えていただけますでしょうか。\n\n{message}\n\nログインのうえ、次のページで申請内容を更新してご回答ください。\n\n{url}',
+    },
+    signupDeclined: {
+      subject: '【{network}】メンバー登録の申請について',
+      body: '{name}さん\n\n{network}に関心をお寄せいただき、ありがとうございます。申し訳ありませんが、今回は在籍を確認することができませんでした。運営事務局からのメッセージ:\n\n{message}\n\nお心当たりがない場合は、お手数ですが運営事務局までお知らせください。申請内容は次のページでご覧いただけます。\n\n{url}',
     },
     test: {
       subject: '【{network}】テストメール',
