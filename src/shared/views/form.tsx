@@ -170,3 +170,33 @@ export function Submit({ label, secondary }: { label: string; secondary?: boolea
     </button>
   );
 }
+
+/** A single checkbox with its label (consents, opt-ins); `value` is what a ticked box sends. */
+export function Checkbox(p: { m: Messages; name: string; label: string; checked: boolean; error?: string | undefined; required?: boolean; value?: string }) {
+  const id = `f-${p.name}`;
+  return (
+    <div class={`field${p.error ? ' field--error' : ''}`}>
+      {p.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+      <label class="choice" for={id}>
+        <input
+          type="checkbox"
+          id={id}
+          name={p.name}
+          value={p.value ?? '1'}
+          checked={p.checked}
+          required={p.required}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-describedby={p.error ? `${id}-error` : undefined}
+        />
+        <span>
+          {p.label}
+          {p.required ? <span class="req"> ({p.m.common.required})</span> : null}
+        </span>
+      </label>
+    </div>
+  );
+}

@@ -1,56 +1,17 @@
 /** Joining from an invitation: purpose, rules, the purpose-of-use notice and the form. */
 import { fmt, type Messages } from '../../../shared/i18n/index.ts';
-import { CsrfField, ErrorSummary, Input, Radios, Submit, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Submit, type FieldErrors } from '../../../shared/views/form.tsx';
+import { PurposeNotice } from '../../../shared/views/notice.tsx';
 import { PREFERENCE_TOPICS } from '../invitations.service.ts';
 import { NOTICE_VERSION } from '../notice.ts';
 
 export const CONSENT_FIELDS = ['consentPurpose', 'consentRules', 'consentContact'] as const;
 
-function Checkbox(p: { m: Messages; name: string; label: string; checked: boolean; error?: string | undefined; required?: boolean }) {
-  const id = `f-${p.name}`;
-  return (
-    <div class={`field${p.error ? ' field--error' : ''}`}>
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <label class="choice" for={id}>
-        <input
-          type="checkbox"
-          id={id}
-          name={p.name}
-          value="1"
-          checked={p.checked}
-          required={p.required}
-          aria-invalid={p.error ? 'true' : undefined}
-          aria-describedby={p.error ? `${id}-error` : undefined}
-        />
-        <span>
-          {p.label}
-          {p.required ? <span class="req"> ({p.m.common.required})</span> : null}
-        </span>
-      </label>
-    </div>
-  );
-}
-
 /** The purpose-of-use notice, versioned (NOTICE_VERSION). */
 export function Notice({ m }: { m: Messages }) {
-  const n = m.invitations.notice;
   return (
     <section class="card" aria-labelledby="notice-title">
-      <h2 id="notice-title">{n.title}</h2>
-      <p class="muted small">{fmt(n.version, { version: NOTICE_VERSION })}</p>
-      <p>{n.intro}</p>
-      <h3>{n.whatTitle}</h3>
-      <p>{n.what}</p>
-      <h3>{n.whyTitle}</h3>
-      <p>{n.why}</p>
-      <h3>{n.whoTitle}</h3>
-      <p>{n.who}</p>
-      <h3>{n.withdrawTitle}</h3>
-      <p>{n.withdraw}</p>
+      <PurposeNotice m={m} version={NOTICE_VERSION} />
     </section>
   );
 }

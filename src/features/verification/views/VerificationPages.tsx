@@ -1,6 +1,7 @@
 /** Pages of the self sign-up verification: form parts, the review queue, one request, the person's own request. */
 import { fmt, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
-import { CsrfField, ErrorSummary, Input, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Input, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { PurposeNotice } from '../../../shared/views/notice.tsx';
 import { TableWrap } from '../../../shared/views/table.tsx';
 import type { MatchFact } from '../verification.match.ts';
 import type { CandidateView, QueueFilter, Review, SignupRequestRow } from '../verification.service.ts';
@@ -52,44 +53,10 @@ export function SignUpAboutSection({ m, values, errors }: { m: Messages; values:
  * NOTICE_VERSION) and the required consent box.
  */
 export function PurposeConsent({ m, version, checked, error }: { m: Messages; version: string; checked: boolean; error?: string | undefined }) {
-  const n = m.invitations.notice;
-  const id = 'f-purposeConsent';
   return (
     <section class="field" aria-labelledby="notice-title">
-      <h2 id="notice-title">{n.title}</h2>
-      <p class="muted small">{fmt(n.version, { version })}</p>
-      <p>{n.intro}</p>
-      <h3>{n.whatTitle}</h3>
-      <p>{n.what}</p>
-      <h3>{n.whyTitle}</h3>
-      <p>{n.why}</p>
-      <h3>{n.whoTitle}</h3>
-      <p>{n.who}</p>
-      <h3>{n.withdrawTitle}</h3>
-      <p>{n.withdraw}</p>
-      <div class={`field${error ? ' field--error' : ''}`}>
-        {error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        ) : null}
-        <label class="choice" for={id}>
-          <input
-            type="checkbox"
-            id={id}
-            name="purposeConsent"
-            value="yes"
-            checked={checked}
-            required
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
-          />
-          <span>
-            {m.verification.consent}
-            <span class="req"> ({m.common.required})</span>
-          </span>
-        </label>
-      </div>
+      <PurposeNotice m={m} version={version} />
+      <Checkbox m={m} name="purposeConsent" value="yes" label={m.verification.consent} checked={checked} error={error} required />
     </section>
   );
 }
