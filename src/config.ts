@@ -135,3 +135,8 @@ export function resolveSecret(config: Config): string {
     return secret;
   }
 }
+
+/** Where uploaded files wait for processing (a shared mount when workers run elsewhere). */
+export function uploadsDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'uploads');
+}

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { resolveSecret, type Config } from './config.ts';
+import { resolveSecret, uploadsDir, type Config } from './config.ts';
 import { openDb, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { createAuth, type Auth } from './shared/auth/auth.ts';
@@ -30,7 +30,7 @@ export interface Runtime {
 export function jobHandlers(deps: { transport: MailTransport; config: Config; logger: Logger }): Record<string, JobHandler> {
   return {
     ...mailJobHandlers(deps),
-    ...rosterJobHandlers(),
+    ...rosterJobHandlers({ filesDir: uploadsDir(deps.config) }),
     ...invitationJobHandlers(deps),
     [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
       await runOffboardingTick(ctx.db, deps.config.baseUrl);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadDotEnv, parseConfig } from '../config.ts';
+import { ConfigError, loadDotEnv, parseConfig, uploadsDir } from '../config.ts';
 import { DataDirLockedError, type Db } from '../db/client.ts';
 import { commitImport, runImport, uploadRoster } from '../features/roster/roster.service.ts';
 import type { RowError } from '../features/roster/roster.parse.ts';
@@ -138,7 +138,7 @@ async function main(argv: string[]) {
         if (what !== 'roster' || !file) fail('Usage: npm run kizuna -- import roster <file.csv> [--encoding auto|utf-8|shift_jis] [--dry-run]');
         const encoding = values.encoding;
         if (encoding !== 'auto' && encoding !== 'utf-8' && encoding !== 'shift_jis') fail('--encoding: auto, utf-8 or shift_jis.');
-        await importRosterFromCli(db, file!, encoding, Boolean(values['dry-run']));
+        await importRosterFromCli(db, file!, encoding, Boolean(values['dry-run']), uploadsDir(runtime.config));
         break;
       }
       default:
@@ -149,7 +149,7 @@ async function main(argv: string[]) {
   }
 }
 
-async function importRosterFromCli(db: Db, file: string, encoding: 'auto' | 'utf-8' | 'shift_jis', dryRun: boolean) {
+async function importRosterFromCli(db: Db, file: string, encoding: 'auto' | 'utf-8' | 'shift_jis', dryRun: boolean, filesDir: string) {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -160,7 +160,7 @@ async function importRosterFromCli(db: Db, file: string, encoding: 'auto' | 'utf
   const started = performance.now();
   let imp;
   try {
-    imp = await uploadRoster({ db, actor: CLI_ACTOR }, { name: path.basename(file), bytes, encoding });
+    imp = await uploadRoster({ db, actor: CLI_ACTOR, filesDir }, { name: path.basename(file), bytes, encoding });
   } catch (err) {
     if (err instanceof AppError) fail(`${file}: ${err.details.reason === 'unreadable' ? `not readable as CSV/TSV (line ${String(err.details.line ?? '?')})` : 'empty or no header line'}.`);
     throw err;
@@ -180,7 +180,7 @@ async function importRosterFromCli(db: Db, file: string, encoding: 'auto' | 'utf
     const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
     if (tty) process.stderr.write(`\r[${bar}] ${pct}% ${n}/${total}`);
     else if (n === total || n % 10000 === 0) process.stderr.write(`${n}/${total}\n`);
-  });
+  }, { filesDir });
   if (tty) process.stderr.write('\n');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(`Imported in ${seconds} s: ${done.inserted} added, ${done.updated} updated, ${done.unchanged} unchanged.\n`);

@@ -6,7 +6,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
-  customType,
   boolean,
   date,
   index,
@@ -316,11 +315,6 @@ export const rosterDepartments = pgTable(
   ],
 );
 
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
-
 export const IMPORT_STATES = ['previewed', 'queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type ImportState = (typeof IMPORT_STATES)[number];
 
@@ -331,8 +325,6 @@ export const rosterImports = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     fileName: text('file_name').notNull(),
-    /** The uploaded bytes, kept until the import has finished so a worker on another machine can read them. */
-    fileData: bytea('file_data'),
     encoding: text('encoding').notNull(),
     headers: jsonb('headers').$type<string[]>().notNull(),
     mapping: jsonb('mapping').$type<Record<string, number>>().notNull(),

@@ -105,9 +105,25 @@ export class TableParseError extends Error {
  * parser. `line` is where each record starts (1 = the header line).
  */
 export function parseTable(text: string): { headers: string[]; rows: { line: number; cells: string[] }[] } {
+  const records: { line: number; cells: string[] }[] = [];
+  forEachRecord(text, (line, cells) => {
+    records.push({ line, cells });
+  });
+  const [head, ...body] = records;
+  if (!head) return { headers: [], rows: [] };
+  return {
+    headers: head.cells.map((h) => h.trim()),
+    rows: body.filter((r) => r.cells.some((c) => c.trim() !== '')),
+  };
+}
+
+/**
+ * Calls `onRecord` for every non-empty record, in order, without keeping them: a caller
+ * that validates as it goes holds one row at a time instead of the whole file.
+ */
+export function forEachRecord(text: string, onRecord: (line: number, cells: string[]) => void): void {
   const delimiter = detectDelimiter(text);
   const d = delimiter.charCodeAt(0);
-  const records: { line: number; cells: string[] }[] = [];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -161,14 +177,8 @@ export function parseTable(text: string): { headers: string[]; rows: { line: num
       line++;
       break;
     }
-    if (cells.length > 1 || cells[0] !== '') records.push({ line: startLine, cells });
+    if (cells.length > 1 || cells[0] !== '') onRecord(startLine, cells);
   }
-  const [head, ...body] = records;
-  if (!head) return { headers: [], rows: [] };
-  return {
-    headers: head.cells.map((h) => h.trim()),
-    rows: body.filter((r) => r.cells.some((c) => c.trim() !== '')),
-  };
 }
 
 /** NFKC, skipped for plain ASCII (most cells): normalisation is the costliest step per cell. */
@@ -308,6 +318,13 @@ const MAX_TEXT = 200;
  * otherwise a repeated employee number is an error on every line after the first.
  */
 export function validateRows(rows: { line: number; cells: string[] }[], mapping: Mapping): { valid: RosterRow[]; errors: RowError[] } {
+  const v = createRowValidator(mapping);
+  for (const { line, cells } of rows) v.push(line, cells);
+  return { valid: v.valid, errors: v.errors };
+}
+
+/** Validates rows one at a time (see `validateRows`), keeping only the results. */
+export function createRowValidator(mapping: Mapping): { push(line: number, cells: string[]): void; valid: RosterRow[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const valid: RosterRow[] = [];
   // Employee number → its first period key, or every period key once it repeats.
@@ -317,7 +334,7 @@ export function validateRows(rows: { line: number; cells: string[] }[], mapping:
   const col = {} as Record<RosterField, number>;
   for (const f of ROSTER_FIELDS) col[f] = mapping[f] ?? -1;
   const at = (cells: string[], i: number) => (i < 0 ? '' : cleanCell(cells[i]));
-  for (const { line, cells } of rows) {
+  const push = (line: number, cells: string[]): void => {
     const before = errors.length;
     const employeeNumber = nfkc(at(cells, col.employeeNumber));
     const name = nfkc(at(cells, col.name)).replace(/\s+/g, ' ');
@@ -355,7 +372,7 @@ export function validateRows(rows: { line: number; cells: string[] }[], mapping:
     const nameRomaji = textField(errors, line, 'nameRomaji', at(cells, col.nameRomaji));
     const title = textField(errors, line, 'title', at(cells, col.title));
     const leaveReasonCategory = textField(errors, line, 'leaveReasonCategory', at(cells, col.leaveReasonCategory));
-    if (errors.length > before) continue;
+    if (errors.length > before) return;
     valid.push({
       line,
       employeeNumber,
@@ -373,8 +390,8 @@ export function validateRows(rows: { line: number; cells: string[] }[], mapping:
       departmentFrom,
       departmentTo,
     });
-  }
-  return { valid, errors };
+  };
+  return { push, valid, errors };
 }
 
 function dateField(errors: RowError[], line: number, field: RosterField, raw: string): string | null {

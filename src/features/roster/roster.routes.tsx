@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
+import { uploadsDir } from '../../config.ts';
 import { allow } from '../../shared/auth/access.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
@@ -17,7 +18,7 @@ import { getRosterEntry, markLeftAgain, markRehired, setAccess, setContactStatus
 const operators = ['operator'] as const;
 
 function ctx(c: Context<AppEnv>) {
-  return { db: c.get('deps').db, actor: c.get('actor'), ip: c.get('clientIp') };
+  return { db: c.get('deps').db, actor: c.get('actor'), ip: c.get('clientIp'), filesDir: uploadsDir(c.get('deps').config) };
 }
 
 async function renderEntry(c: Context<AppEnv>, error?: string) {

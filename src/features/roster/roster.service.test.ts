@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import iconv from 'iconv-lite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -71,7 +74,9 @@ describe('roster import', () => {
   it('imports a Shift_JIS file, keeps department history, and a re-import changes nothing', async () => {
     const text = makeFile(250);
     const first = await importFile(text, 'shift_jis');
-    expect(first).toMatchObject({ state: 'done', inserted: 250, updated: 0, unchanged: 0, fileData: null });
+    expect(first).toMatchObject({ state: 'done', inserted: 250, updated: 0, unchanged: 0 });
+    // The upload (personal data) is deleted once it is in the roster.
+    expect(fs.existsSync(path.join(os.tmpdir(), 'kizuna-uploads', 'roster-imports', `${first.id}.upload`))).toBe(false);
     const before = await snapshot();
     expect(before.entries).toHaveLength(250);
     // 25 people with two explicit periods; the others' history is their entry's department.

@@ -4,6 +4,9 @@
  * resumable: each batch and its progress checkpoint commit together, so a crash or a
  * dropped connection resumes from the last checkpoint to the same end state.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.ts';
@@ -14,15 +17,16 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { enqueue } from '../../shared/jobs/queue.ts';
 import {
+  createRowValidator,
   decode,
+  forEachRecord,
   guessMapping,
-  parseTable,
   ROSTER_FIELDS,
   TableParseError,
-  validateRows,
   type Encoding,
   type Mapping,
   type RosterField,
+  type RosterRow,
   type RowError,
 } from './roster.parse.ts';
 import * as repo from './roster.repository.ts';
@@ -42,14 +46,46 @@ interface Ctx {
   db: Db;
   actor: Actor | null;
   ip?: string | undefined;
+  /** Where uploads wait for their import (KIZUNA_DATA_DIR/uploads; a shared mount at scale). */
+  filesDir?: string | undefined;
+}
+
+/**
+ * Uploaded files live in a folder, not in the database: on the embedded database a
+ * 10 MB bytea parameter cost seconds and over a gigabyte of WASM memory. The folder is
+ * KIZUNA_DATA_DIR/uploads (an object-store mount when workers run on other machines).
+ */
+const DEFAULT_FILES_DIR = path.join(os.tmpdir(), 'kizuna-uploads');
+const uploadPath = (dir: string | undefined, id: string) => path.join(dir ?? DEFAULT_FILES_DIR, 'roster-imports', `${id}.upload`);
+
+function readUpload(dir: string | undefined, id: string): Buffer | null {
+  try {
+    return fs.readFileSync(uploadPath(dir, id));
+  } catch {
+    return null;
+  }
 }
 
 function analyse(bytes: Uint8Array, encoding: Encoding | 'auto', mapping?: Mapping, remembered: Record<string, RosterField> = {}) {
   const decoded = decode(bytes, encoding);
-  const table = parseTable(decoded.text);
-  const effective = mapping ?? guessMapping(table.headers, remembered);
-  const { valid, errors } = validateRows(table.rows, effective);
-  return { encoding: decoded.encoding, headers: table.headers, rowCount: table.rows.length, mapping: effective, valid, errors };
+  let headers: string[] | null = null;
+  let effective: Mapping = {};
+  let validator: ReturnType<typeof createRowValidator> | null = null;
+  let rowCount = 0;
+  // Row by row: a 100,000-row file is never held as a table of cells.
+  forEachRecord(decoded.text, (line, cells) => {
+    if (!headers) {
+      headers = cells.map((h) => h.trim());
+      effective = mapping ?? guessMapping(headers, remembered);
+      validator = createRowValidator(effective);
+      return;
+    }
+    if (!cells.some((c) => c.trim() !== '')) return;
+    rowCount++;
+    validator!.push(line, cells);
+  });
+  const v = validator as ReturnType<typeof createRowValidator> | null;
+  return { encoding: decoded.encoding, headers: (headers ?? []) as string[], rowCount, mapping: effective, valid: v?.valid ?? [], errors: v?.errors ?? [] };
 }
 
 /**
@@ -57,11 +93,11 @@ function analyse(bytes: Uint8Array, encoding: Encoding | 'auto', mapping?: Mappi
  * the same process (in-process workers, the CLI) does not decode, parse and validate the
  * file a second time. A worker elsewhere, or a later run, re-reads the stored file.
  */
-let lastAnalysis: { id: string; mappingKey: string; at: number; valid: ReturnType<typeof validateRows>['valid'] } | null = null;
+let lastAnalysis: { id: string; mappingKey: string; at: number; valid: RosterRow[] } | null = null;
 const ANALYSIS_TTL_MS = 10 * 60 * 1000;
 const mappingKey = (m: Mapping) => JSON.stringify(ROSTER_FIELDS.map((f) => m[f] ?? -1));
 
-function remember(id: string, mapping: Mapping, valid: ReturnType<typeof validateRows>['valid']) {
+function remember(id: string, mapping: Mapping, valid: RosterRow[]) {
   lastAnalysis = { id, mappingKey: mappingKey(mapping), at: Date.now(), valid };
 }
 
@@ -72,7 +108,7 @@ function recall(id: string, mapping: Mapping) {
   return null;
 }
 
-function previewOf(errors: RowError[], valid: ReturnType<typeof validateRows>['valid']) {
+function previewOf(errors: RowError[], valid: RosterRow[]) {
   const errorCounts: Record<string, number> = {};
   for (const e of errors) errorCounts[e.code] = (errorCounts[e.code] ?? 0) + 1;
   return { errors: errors.slice(0, PREVIEW_ERRORS), sample: valid.slice(0, 5), errorCounts };
@@ -92,12 +128,16 @@ export async function uploadRoster(ctx: Ctx, file: { name: string; bytes: Uint8A
   }
   if (result.headers.length === 0) throw new AppError('VALIDATION', 'no header', { reason: 'empty' });
   const erroneousLines = new Set(result.errors.map((e) => e.line)).size;
+  const id = crypto.randomUUID();
+  const target = uploadPath(ctx.filesDir, id);
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(target, file.bytes, { mode: 0o600 });
   const [row] = await ctx.db
     .insert(rosterImports)
     .values({
+      id,
       createdBy: who.id === CLI_ACTOR.id ? null : who.id,
       fileName: file.name.slice(0, 200) || 'roster.csv',
-      fileData: Buffer.from(file.bytes),
       encoding: result.encoding,
       headers: result.headers,
       mapping: result.mapping as Record<string, number>,
@@ -123,13 +163,14 @@ export async function getImport(ctx: Ctx, id: string): Promise<ImportRow> {
 export async function setMapping(ctx: Ctx, id: string, chosen: Partial<Record<RosterField, number>>): Promise<ImportRow> {
   authorize(ctx.actor, 'roster.import');
   const imp = await getImport(ctx, id);
-  if (imp.state !== 'previewed' || !imp.fileData) throw new AppError('CONFLICT');
+  const bytes = readUpload(ctx.filesDir, id);
+  if (imp.state !== 'previewed' || !bytes) throw new AppError('CONFLICT');
   const mapping: Mapping = {};
   for (const f of ROSTER_FIELDS) {
     const i = chosen[f];
     if (i !== undefined && Number.isInteger(i) && i >= 0 && i < imp.headers.length) mapping[f] = i;
   }
-  const result = analyse(imp.fileData, imp.encoding as Encoding, mapping);
+  const result = analyse(bytes, imp.encoding as Encoding, mapping);
   await repo.rememberMappings(
     ctx.db,
     Object.entries(mapping).map(([field, i]) => ({ header: imp.headers[i]!, field: field as RosterField })),
@@ -181,19 +222,21 @@ export async function runImport(
   db: Db,
   id: string,
   onProgress?: (done: number, total: number) => void | Promise<void>,
-  opts: { batchSize?: number } = {},
+  opts: { batchSize?: number; filesDir?: string | undefined } = {},
 ): Promise<ImportRow> {
   let batchSize = opts.batchSize ?? 2000;
   const adaptive = opts.batchSize === undefined;
   const imp = await repo.getImport(db, id);
   if (!imp) throw new Error(`roster import ${id} not found`);
   if (imp.state === 'done' || imp.state === 'cancelled') return imp;
-  if (!imp.fileData) throw new Error(`roster import ${id} has no file`);
+  const cached = recall(id, imp.mapping as Mapping);
+  const bytes = cached ? null : readUpload(opts.filesDir, id);
+  if (!cached && !bytes) throw new Error(`roster import ${id}: the uploaded file is gone`);
   await db
     .update(rosterImports)
     .set({ state: 'running', startedAt: imp.startedAt ?? new Date() })
     .where(eq(rosterImports.id, id));
-  const valid = recall(id, imp.mapping as Mapping) ?? analyse(imp.fileData, imp.encoding as Encoding, imp.mapping as Mapping).valid;
+  const valid = cached ?? analyse(bytes!, imp.encoding as Encoding, imp.mapping as Mapping).valid;
   const people = repo.groupPeople(valid);
   const departmentIds = await repo.ensureDepartments(
     db,
@@ -234,10 +277,11 @@ export async function runImport(
   }
   const [row] = await db
     .update(rosterImports)
-    // The personal data in the upload is not kept once it is in the roster.
-    .set({ state: 'done', finishedAt: new Date(), fileData: null, totalRows: imp.totalRows })
+    .set({ state: 'done', finishedAt: new Date(), totalRows: imp.totalRows })
     .where(eq(rosterImports.id, id))
     .returning();
+  // The personal data in the upload is not kept once it is in the roster.
+  fs.rmSync(uploadPath(opts.filesDir, id), { force: true });
   return row!;
 }
 
@@ -296,13 +340,13 @@ export async function* exportRoster(ctx: Ctx): AsyncGenerator<string> {
 }
 
 /** Job handlers for the queue: `{ 'roster.import': … }`. */
-export function rosterJobHandlers() {
+export function rosterJobHandlers(opts: { filesDir?: string } = {}) {
   return {
     [ROSTER_IMPORT_QUEUE]: async (payload: unknown, ctx: { db: Db; attempt: number; maxAttempts: number }) => {
       const id = (payload as { importId?: string }).importId;
       if (typeof id !== 'string') return;
       try {
-        await runImport(ctx.db, id);
+        await runImport(ctx.db, id, undefined, { filesDir: opts.filesDir });
       } catch (err) {
         if (ctx.attempt >= ctx.maxAttempts) await failImport(ctx.db, id, err instanceof Error ? err.message : String(err));
         throw err;

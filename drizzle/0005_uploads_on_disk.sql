@@ -1,0 +1,1 @@
+ALTER TABLE "roster_imports" DROP COLUMN "file_data";
