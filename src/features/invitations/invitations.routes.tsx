@@ -191,7 +191,9 @@ export const invitationRoutes = new Hono<AppEnv>()
     const opened = await openInvitation({ db: c.get('deps').db }, token);
     if (!opened.ok) return gone(c, opened.reason);
     const inv = opened.invitation;
-    return renderJoin(c, token, { name: inv.name, nameKana: inv.nameKana, email: inv.email, locale: inv.locale }, {});
+    // The invitation's language, unless the visitor switched the page to another one.
+    const locale = c.req.query('lang') ? c.get('locale') : inv.locale;
+    return renderJoin(c, token, { name: inv.name, nameKana: inv.nameKana, email: inv.email, locale }, {});
   })
   .post('/join', allow('public'), async (c) => {
     const m = c.get('m');
