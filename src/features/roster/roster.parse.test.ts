@@ -114,3 +114,12 @@ describe('validateRows', () => {
     expect(valid[0]?.employeeNumber).toBe('00123');
   });
 });
+
+describe('kana variants for the roster search', async () => {
+  const { kanaVariants } = await import('./roster.repository.ts');
+  it('folds hiragana, katakana and half-width kana', () => {
+    expect(kanaVariants('やまだ')).toEqual(expect.arrayContaining(['やまだ', 'ヤマダ']));
+    expect(kanaVariants('ﾔﾏﾀﾞ')).toEqual(expect.arrayContaining(['ヤマダ', 'やまだ']));
+    expect(kanaVariants(' yamada ')).toEqual(['yamada']);
+  });
+});

@@ -155,8 +155,13 @@ export async function listRoster(db: Db, f: RosterListFilter) {
   const e = rosterEntries;
   const where: SQL[] = [];
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    where.push(or(ilike(e.name, like), ilike(e.nameKana, like), ilike(e.employeeNumber, like), ilike(e.nameRomaji, like))!);
+    // Readings are stored as the HR file had them (hiragana, katakana, half-width kana):
+    // search every form of the query, so やまだ, ヤマダ and ﾔﾏﾀﾞ find the same person.
+    const variants = kanaVariants(f.q);
+    const likes = variants.map((v) => `%${v.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    where.push(
+      or(...likes.flatMap((like) => [ilike(e.name, like), ilike(e.nameKana, like), ilike(e.employeeNumber, like), ilike(e.nameRomaji, like)]))!,
+    );
   }
   if (f.after) where.push(sql`(coalesce(${e.nameKana}, ''), ${e.employeeNumber}) > (${f.after.split('\u0000')[0] ?? ''}, ${f.after.split('\u0000')[1] ?? ''})`);
   return db
@@ -178,6 +183,14 @@ export async function listRoster(db: Db, f: RosterListFilter) {
     .where(where.length ? and(...where) : undefined)
     .orderBy(sql`coalesce(${e.nameKana}, '')`, asc(e.employeeNumber))
     .limit(f.limit);
+}
+
+/** The query as typed, NFKC-normalised, in hiragana and in katakana (distinct values). */
+export function kanaVariants(q: string): string[] {
+  const n = q.normalize('NFKC').trim();
+  const hira = n.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
+  const kata = n.replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
+  return [...new Set([q.trim(), n, hira, kata])].filter(Boolean);
 }
 
 export async function countRoster(db: Db): Promise<number> {

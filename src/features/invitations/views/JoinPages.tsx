@@ -62,7 +62,16 @@ export function JoinPage(p: {
           inputmode="email"
           maxlength={254}
         />
-        <Input m={m} name="password" type="password" label={j.password} hint={j.passwordHint} error={errors.password} required autocomplete="new-password" />
+        <Input
+          m={m}
+          name="password"
+          type="password"
+          label={j.password}
+          hint={Object.keys(errors).length > 0 ? `${j.passwordAgain} ${j.passwordHint}` : j.passwordHint}
+          error={errors.password}
+          required
+          autocomplete="new-password"
+        />
         <Input m={m} name="passwordConfirm" type="password" label={j.passwordConfirm} error={errors.passwordConfirm} required autocomplete="new-password" />
         <Radios
           m={m}

@@ -102,6 +102,7 @@ export const invitationsEn = {
   back: 'Back to invitations',
   // ------------------------------------------------------------ joining
   join: {
+    passwordAgain: 'For your security the password is not kept: please enter it again.',
     title: 'Welcome to {network}',
     intro: 'You have been invited to {network}, the network of people who used to work with us. We would be glad to have you.',
     voluntary:

@@ -104,6 +104,7 @@ export const invitationsJa: Messages['invitations'] = {
   back: '招待の一覧に戻る',
   // ------------------------------------------------------------ 参加
   join: {
+    passwordAgain: '安全のため、パスワードは保持していません。もう一度入力してください。',
     title: '{network}へようこそ',
     intro: '{network}へご招待いたします。かつて一緒に働いた皆さまと会社とが、これからもつながり続けるための場です。ご参加を心よりお待ちしております。',
     voluntary:
