@@ -4,10 +4,10 @@
  * break the tests.
  */
 import * as OTPAuth from 'otpauth';
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, expect } from 'vitest';
 import { fmt, messages, type Locale } from '../src/shared/i18n/index.ts';
-import { navigation, visit } from './harness.ts';
+import { launchBrowser, navigation, newPage, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
 
 export const ja = messages('ja');
 export const en = messages('en');
@@ -121,4 +121,43 @@ export async function navLabels(page: Page): Promise<string[]> {
 export function mailSubject(locale: Locale, template: 'magicLink' | 'verifyEmail' | 'staffInvitation' | 'resetPassword', vars: Record<string, string> = {}): string {
   const network = locale === 'ja' ? NETWORK.nameJa : NETWORK.nameEn;
   return fmt(m(locale).mail[template].subject, { network, ...vars });
+}
+
+/** What a spec file shares: one server from the migrated template, a browser, the operator. */
+export interface NetworkSuite {
+  /** Call first in every test: rethrows a failed setup. */
+  ready(): void;
+  /** A page in a new browser context (closed after the file). */
+  freshPage(options?: Parameters<typeof newPage>[1]): Promise<Page>;
+  /** The server, the operator's page (signed in with two-factor) and their TOTP secret. */
+  current(): { server: ServerHandle; operator: Page; secret: string };
+}
+
+/**
+ * Starts a server on a copy of the migrated template, runs the setup wizard as the
+ * operator (with two-factor) and closes everything after the file.
+ */
+export function networkSuite(): NetworkSuite {
+  let server: ServerHandle | undefined;
+  let browser: Browser | undefined;
+  let operator: Page | undefined;
+  let secret = '';
+  const contexts: BrowserContext[] = [];
+  const freshPage = async (options: Parameters<typeof newPage>[1] = {}): Promise<Page> => {
+    const { context, page } = await newPage(browser!, options);
+    contexts.push(context);
+    return page;
+  };
+  const ready = suiteSetup(async () => {
+    browser = await launchBrowser();
+    server = await startServer({ database: 'template' });
+    operator = await freshPage();
+    secret = await setUpNetwork(operator);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+  });
+  return { ready, freshPage, current: () => ({ server: server!, operator: operator!, secret }) };
 }

@@ -1,41 +1,22 @@
 /** Japanese first, English second: the switch link, and how the choice is remembered. */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
-import { checkA11y, checkAndShoot, launchBrowser, navigation, newPage, pageErrors, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
-import { en, h1, htmlLang, ja, navLabels, NETWORK, OPERATOR, setUpNetwork, signIn, signOut } from './flows.ts';
+import { checkA11y, checkAndShoot, navigation, pageErrors, visit } from './harness.ts';
+import { en, h1, htmlLang, ja, navLabels, NETWORK, OPERATOR, signIn, signOut, networkSuite } from './flows.ts';
 
 describe('language', () => {
-  let server: ServerHandle;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = networkSuite();
+  const { ready, freshPage } = suite;
   let operator: Page;
-  let secret = '';
-
-  async function freshPage(options: Parameters<typeof newPage>[1] = {}): Promise<Page> {
-    const { context, page } = await newPage(browser, options);
-    contexts.push(context);
-    return page;
-  }
+  let secret: string;
+  beforeAll(() => ({ operator, secret } = suite.current()));
 
   async function switchLanguage(page: Page): Promise<void> {
     const before = new URL(page.url()).pathname;
     await navigation(page, () => page.click('header a.lang-switch'));
     expect(new URL(page.url()).pathname, 'the switch stays on the same page').toBe(before);
   }
-
-  const ready = suiteSetup(async () => {
-    browser = await launchBrowser();
-    server = await startServer({ database: 'template' });
-    operator = await freshPage();
-    secret = await setUpNetwork(operator);
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('[I18N][SWITCH] the switch link flips ja ↔ en on the same page and the choice persists', async () => {
     ready();

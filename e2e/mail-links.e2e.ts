@@ -2,40 +2,21 @@
  * Accounts that start with an e-mail: a staff invitation, a sign-in link, an alumnus's
  * own sign-up with address confirmation. Mail is read from the outbox folder.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
-import { checkA11y, checkAndShoot, launchBrowser, navigation, newPage, pageErrors, readMail, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
-import { h1, isSignedIn, ja, mailSubject, navLabels, NETWORK, OPERATOR, setUpNetwork, signIn, signOut } from './flows.ts';
+import { checkA11y, checkAndShoot, navigation, pageErrors, readMail, visit } from './harness.ts';
+import { h1, isSignedIn, ja, mailSubject, navLabels, NETWORK, OPERATOR, signIn, signOut, networkSuite } from './flows.ts';
 
 const EMPLOYEE = { name: '佐藤 太郎', nameKana: 'さとう たろう', email: 'taro.sato@example.jp', password: 'employee-password-2024' };
 const ALUMNUS = { name: '鈴木 一郎', nameKana: 'すずき いちろう', email: 'ichiro.suzuki@example.com', password: 'alumnus-password-2024' };
 
 describe('accounts through e-mail links', () => {
-  let server: ServerHandle;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = networkSuite();
+  const { ready, freshPage } = suite;
   let operator: Page;
+  beforeAll(() => ({ operator } = suite.current()));
   let employee: Page;
-
-  async function freshPage(): Promise<Page> {
-    const { context, page } = await newPage(browser);
-    contexts.push(context);
-    return page;
-  }
-
-  const ready = suiteSetup(async () => {
-    browser = await launchBrowser();
-    server = await startServer({ database: 'template' });
-    operator = await freshPage();
-    await setUpNetwork(operator);
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('[PEOPLE][INVITE] operator invites an employee who accepts by e-mail', async () => {
     ready();

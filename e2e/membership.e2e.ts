@@ -9,12 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
 import { parseMessage } from '../src/shared/mail/testing.ts';
-import { checkA11y, checkAndShoot, horizontalOverflow, launchBrowser, navigation, newPage, pageErrors, readMail, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
-import { en, enrolTwoFactor, h1, htmlLang, isSignedIn, ja, mailSubject, navLabels, NETWORK, setUpNetwork, signIn } from './flows.ts';
+import { checkA11y, checkAndShoot, horizontalOverflow, navigation, pageErrors, readMail, visit, type ServerHandle } from './harness.ts';
+import { en, enrolTwoFactor, h1, htmlLang, isSignedIn, ja, mailSubject, navLabels, NETWORK, signIn, networkSuite } from './flows.ts';
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const HEADERS = ['社員番号', '氏名', 'フリガナ', '部署', '入社日', '退職日', '再雇用可否', '個人メールアドレス', '連絡同意'];
@@ -77,18 +77,13 @@ async function mainText(page: Page): Promise<string> {
 }
 
 describe('membership: invitations, sign-up review, lifecycle, offboarding', () => {
+  const suite = networkSuite();
+  const { ready, freshPage } = suite;
   let server: ServerHandle;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let operator: Page;
+  beforeAll(() => ({ server, operator } = suite.current()));
   /** The invited alumna, signed in after joining (for the lifecycle spec). */
   let member: Page | undefined;
-
-  async function freshPage(options: Parameters<typeof newPage>[1] = {}): Promise<Page> {
-    const { context, page } = await newPage(browser, options);
-    contexts.push(context);
-    return page;
-  }
 
   /** Every recipient in the outbox folder so far. */
   function outboxRecipients(): string[] {
@@ -146,19 +141,6 @@ describe('membership: invitations, sign-up review, lifecycle, offboarding', () =
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await h1(page)).toBe(fmt(ja.home.welcome, { name: person.name }));
   }
-
-  const ready = suiteSetup(async () => {
-    browser = await launchBrowser();
-    server = await startServer({ database: 'template' });
-    operator = await freshPage();
-    await setUpNetwork(operator);
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('[MEMBERSHIP][INVITE] operator imports, invites a wave, the alumnus joins from the e-mail and consents', async () => {
     ready();

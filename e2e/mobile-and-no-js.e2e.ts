@@ -1,40 +1,22 @@
 /** Small screens (360 px) and browsers with JavaScript turned off. */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
-import { checkA11y, checkAndShoot, horizontalOverflow, launchBrowser, newPage, pageErrors, shot, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
-import { en, h1, htmlLang, isSignedIn, ja, OPERATOR, setUpNetwork, signIn } from './flows.ts';
+import { checkA11y, checkAndShoot, horizontalOverflow, pageErrors, shot, visit } from './harness.ts';
+import { en, h1, htmlLang, isSignedIn, ja, OPERATOR, signIn, networkSuite } from './flows.ts';
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 
 describe('small screens and no JavaScript', () => {
-  let server: ServerHandle;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  let secret = '';
-
-  async function freshPage(options: Parameters<typeof newPage>[1] = {}): Promise<Page> {
-    const { context, page } = await newPage(browser, options);
-    contexts.push(context);
-    return page;
-  }
+  const suite = networkSuite();
+  const { ready, freshPage } = suite;
+  let secret: string;
+  beforeAll(() => ({ secret } = suite.current()));
 
   async function expectNoSideScroll(page: Page): Promise<void> {
     const o = await horizontalOverflow(page);
     expect(o.scrollWidth, `${page.url()} scrolls sideways (${o.scrollWidth} px; wide: ${o.widest.join(', ')})`).toBeLessThanOrEqual(360 + 1);
   }
-
-  const ready = suiteSetup(async () => {
-    browser = await launchBrowser();
-    server = await startServer({ database: 'template' });
-    secret = await setUpNetwork(await freshPage());
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('[MOBILE][LAYOUT] sign-in and people pages fit a 360 px screen', async () => {
     ready();

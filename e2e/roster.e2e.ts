@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Locator, Page, Response } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt, type Messages } from '../src/shared/i18n/index.ts';
 import { EXPORT_HEADERS } from '../src/features/roster/roster.service.ts';
-import { checkA11y, checkAndShoot, horizontalOverflow, launchBrowser, navigation, newPage, pageErrors, readMail, shot, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
-import { en, enrolTwoFactor, h1, htmlLang, ja, mailSubject, navLabels, OPERATOR, setUpNetwork, signIn } from './flows.ts';
+import { checkA11y, checkAndShoot, horizontalOverflow, navigation, pageErrors, readMail, shot, visit } from './harness.ts';
+import { en, enrolTwoFactor, h1, htmlLang, ja, mailSubject, navLabels, OPERATOR, signIn, networkSuite } from './flows.ts';
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const FILE_NAME = '退職者リスト_2024年3月.csv';
@@ -95,19 +95,13 @@ function section(page: Page, heading: string): Locator {
 }
 
 describe('HR roster import', () => {
-  let server: ServerHandle;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = networkSuite();
+  const { ready, freshPage } = suite;
   let operator: Page;
-  let secret = '';
+  let secret: string;
+  beforeAll(() => ({ operator, secret } = suite.current()));
   /** The committed import's page, for the 360 px spec. */
   let doneUrl = '';
-
-  async function freshPage(options: Parameters<typeof newPage>[1] = {}): Promise<Page> {
-    const { context, page } = await newPage(browser, options);
-    contexts.push(context);
-    return page;
-  }
 
   /** Uploads a file on /admin/roster/import; ends on the preview page. */
   async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
@@ -121,19 +115,6 @@ describe('HR roster import', () => {
     const o = await horizontalOverflow(page);
     expect(o.scrollWidth, `${page.url()} scrolls sideways (${o.scrollWidth} px; wide: ${o.widest.join(', ')})`).toBeLessThanOrEqual(360 + 1);
   }
-
-  const ready = suiteSetup(async () => {
-    browser = await launchBrowser();
-    server = await startServer({ database: 'template' });
-    operator = await freshPage();
-    secret = await setUpNetwork(operator);
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('[ROSTER][IMPORT] operator imports a Shift_JIS leaver list', async () => {
     ready();
