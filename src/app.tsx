@@ -19,6 +19,9 @@ import { offboardingRoutes } from './features/offboarding/offboarding.routes.tsx
 import { rosterRoutes } from './features/roster/roster.routes.tsx';
 import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
+import { profileRoutes } from './features/profiles/profiles.routes.tsx';
+import { MAX_PHOTO_BYTES } from './features/profiles/photo.ts';
+import { MAX_ZIP_BYTES } from './features/profiles/linkedin.ts';
 import { verificationRoutes } from './features/verification/verification.routes.tsx';
 import { MAX_UPLOAD_BYTES } from './features/roster/roster.service.ts';
 import { allow } from './shared/auth/access.ts';
@@ -77,14 +80,19 @@ export function createApp(deps: AppDeps) {
   const defaultLimit = limit(deps.config.maxBodyBytes);
   // Roster files from HR systems are large; only this one upload accepts them.
   const uploadLimit = limit(MAX_UPLOAD_BYTES + 64 * 1024);
-  app.use('*', (c, next) => (c.req.path === '/admin/roster/import' ? uploadLimit : defaultLimit)(c, next));
+  // Profile photos from phones and LinkedIn exports are larger than a form, smaller than a roster.
+  const photoLimit = limit(MAX_PHOTO_BYTES + 64 * 1024);
+  const linkedInLimit = limit(MAX_ZIP_BYTES + 64 * 1024);
+  const limitFor = (p: string) => (p === '/admin/roster/import' ? uploadLimit : p === '/profile/photo' ? photoLimit : p === '/profile/import' ? linkedInLimit : defaultLimit);
+  app.use('*', (c, next) => limitFor(c.req.path)(c, next));
   app.use('*', flash());
   app.use('*', csrf());
   app.use('*', twoFactorGate());
   app.use('*', async (c, next) => {
     await next();
     // Pages carry personal data: never keep them in shared caches.
-    if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
+    // (A route that sets its own policy, such as a member photo with a private cache, keeps it.)
+    if (!c.req.path.startsWith('/static/') && !c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
   app.get('/static/*', allow('public'), serveStatic({ root: publicDir, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
@@ -98,6 +106,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', invitationRoutes);
   app.route('/', offboardingRoutes);
   app.route('/', verificationRoutes);
+  app.route('/', profileRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

@@ -43,6 +43,12 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Largest request body accepted, in kilobytes. */
     MAX_BODY_KB: z.coerce.number().int().min(16).max(102400).default(1024),
+    /** Months after which a member is reminded (banner and one e-mail) to review their profile. */
+    PROFILE_REVIEW_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+    /** Profiles one member may open per hour (anti-scraping); operators see members who reach half of it. */
+    DIRECTORY_PROFILE_VIEWS_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(120),
+    /** Directory searches and pages one member may request per hour. */
+    DIRECTORY_SEARCHES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(300),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SECRET) {
@@ -64,6 +70,9 @@ export interface Config {
   inProcessWorkers: boolean;
   logLevel: string;
   maxBodyBytes: number;
+  profileReviewMonths: number;
+  directoryProfileViewsPerHour: number;
+  directorySearchesPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +106,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     inProcessWorkers: e.KIZUNA_IN_PROCESS_WORKERS,
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_KB * 1024,
+    profileReviewMonths: e.PROFILE_REVIEW_MONTHS,
+    directoryProfileViewsPerHour: e.DIRECTORY_PROFILE_VIEWS_PER_HOUR,
+    directorySearchesPerHour: e.DIRECTORY_SEARCHES_PER_HOUR,
   };
 }
 

@@ -16,6 +16,7 @@ import { pruneRateLimits } from './shared/http/rate-limit.ts';
 import { rosterJobHandlers } from './features/roster/roster.service.ts';
 import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invitations/invitations.service.ts';
 import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
+import { directoryMaintenance } from './features/profiles/profiles.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -38,6 +39,7 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
     'maintenance.hourly': async (_payload, ctx) => {
       await pruneRateLimits(ctx.db);
       await pruneJobs(ctx.db, { olderThan: new Date(Date.now() - 14 * 24 * 3600 * 1000), states: ['done'] });
+      await directoryMaintenance({ db: ctx.db, config: deps.config, logger: deps.logger });
     },
   };
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -120,7 +121,8 @@ export async function openDb(opts: OpenDbOptions): Promise<Database> {
   const inMemory = dir.startsWith('memory://');
   const release = inMemory ? () => {} : lockDataDir(dir);
   try {
-    const pglite = await PGlite.create(inMemory ? undefined : dir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    // pg_trgm serves directory search (trigram GIN index), as on PostgreSQL.
+    const pglite = await PGlite.create(inMemory ? undefined : dir, { extensions: { pg_trgm }, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
     const db = drizzlePglite(pglite, { schema }) as unknown as Db;
     return {
       db,

@@ -291,7 +291,12 @@ export const rosterEntries = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('roster_entries_left_idx').on(t.leftOn), index('roster_entries_kana_idx').on(t.nameKana)],
+  (t) => [
+    index('roster_entries_left_idx').on(t.leftOn),
+    index('roster_entries_kana_idx').on(t.nameKana),
+    index('roster_entries_user_idx').on(t.userId),
+    index('roster_entries_department_idx').on(t.departmentId),
+  ],
 );
 
 /** Department history of a roster entry (several rows per person). */
@@ -448,17 +453,150 @@ export const notificationPreferences = pgTable('notification_preferences', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
-/** Profile fields entered at joining; the directory feature adds the rest and per-field visibility. */
+/** Who may see a profile field: everyone in the network, alumni only, company staff only, only me. */
+export const VISIBILITIES = ['network', 'alumni', 'staff', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** What a member wants from the network (several may be chosen). */
+export const WANTS = ['return', 'business', 'sideWork', 'mentor', 'advice', 'social', 'information'] as const;
+export type Want = (typeof WANTS)[number];
+
+/** Whether a member is open to being contacted: by anyone, by nobody, by the company only. */
+export const CONTACT_PREFERENCES = ['yes', 'no', 'company'] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+
+export interface ProfileLink {
+  label: string;
+  url: string;
+}
+
+/** A member's profile: every field's visibility is in `visibility` (field name → Visibility). */
 export const memberProfiles = pgTable('member_profiles', {
   userId: text('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
+  nameRomaji: text('name_romaji'),
+  /** File name of the re-encoded photo in the uploads folder (photos/…), or null. */
+  photoKey: text('photo_key'),
   currentEmployer: text('current_employer'),
   currentTitle: text('current_title'),
-  /** Field name → 'network' | 'alumni' | 'staff' | 'private'. Missing fields use the private default. */
+  /** An industry code (see INDUSTRIES in the profiles feature). */
+  industry: text('industry'),
+  /** ISO 3166 country code; `prefecture` (JIS X 0401, 01–47) when the country is JP. */
+  country: text('country'),
+  prefecture: text('prefecture'),
+  skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+  achievements: text('achievements'),
+  links: jsonb('links').$type<ProfileLink[]>().notNull().default([]),
+  bioJa: text('bio_ja'),
+  bioEn: text('bio_en'),
+  wants: text('wants').array().$type<Want[]>().notNull().default(sql`'{}'::text[]`),
+  contact: text('contact').$type<ContactPreference>().notNull().default('no'),
+  /** Hidden from the directory entirely (the profile is then seen by nobody but the member). */
+  hidden: boolean('hidden').notNull().default(false),
+  /** Field name → 'network' | 'alumni' | 'staff' | 'private'. Missing fields use the default of the field. */
   visibility: jsonb('visibility').$type<Record<string, string>>().notNull().default({}),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** Last time the member saved or confirmed the profile (drives the freshness reminder). */
+  reviewedAt: ts('reviewed_at').notNull().defaultNow(),
+  reviewRemindedAt: ts('review_reminded_at'),
 });
+
+/** Career since leaving: positions with dates ('YYYY-MM'); one visibility for all (field 'career'). */
+export const careerPositions = pgTable(
+  'career_positions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    employer: text('employer').notNull(),
+    title: text('title'),
+    fromMonth: text('from_month'),
+    toMonth: text('to_month'),
+  },
+  (t) => [index('career_positions_user_idx').on(t.userId)],
+);
+
+/** A member blocked another: neither sees the other anywhere, and no contact is possible. */
+export const memberBlocks = pgTable(
+  'member_blocks',
+  {
+    blockerId: text('blocker_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    blockedId: text('blocked_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index('member_blocks_blocked_idx').on(t.blockedId)],
+);
+
+/** The audiences a directory entry is built for: what alumni may see, what company staff may see. */
+export const AUDIENCES = ['alumni', 'staff'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/**
+ * The directory as each audience may see it: one row per listed member and audience,
+ * holding only values visible to that audience (search text, filters, the card shown in
+ * lists). A search can therefore never match on, or show, a value hidden from the viewer.
+ * Rebuilt from the profile on every change; members not listed have no rows.
+ */
+export const directoryEntries = pgTable(
+  'directory_entries',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    audience: text('audience').$type<Audience>().notNull(),
+    /** Sort key for 五十音順: the kana reading in hiragana (or the name). */
+    sortKey: text('sort_key').notNull(),
+    joinedAt: ts('joined_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    /** Normalised text of every visible searchable value (NFKC, lower case, hiragana). */
+    searchText: text('search_text').notNull(),
+    /** Every two-character piece of searchText: serves 2-character queries (営業) that trigrams cannot. */
+    grams: text('grams').array().notNull(),
+    industry: text('industry'),
+    country: text('country'),
+    prefecture: text('prefecture'),
+    skills: text('skills').array().notNull(),
+    wants: text('wants').array().notNull(),
+    departmentIds: uuid('department_ids').array().notNull(),
+    leftYear: integer('left_year'),
+    /** What a list shows for this audience. */
+    card: jsonb('card').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.audience] }),
+    index('directory_sort_idx').on(t.audience, t.sortKey, t.userId),
+    index('directory_joined_idx').on(t.audience, t.joinedAt, t.userId),
+    index('directory_updated_idx').on(t.audience, t.updatedAt, t.userId),
+    index('directory_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('directory_grams_idx').using('gin', t.grams),
+    index('directory_skills_idx').using('gin', t.skills),
+    index('directory_wants_idx').using('gin', t.wants),
+    index('directory_departments_idx').using('gin', t.departmentIds),
+    index('directory_left_year_idx').on(t.audience, t.leftYear),
+    index('directory_industry_idx').on(t.audience, t.industry),
+    index('directory_location_idx').on(t.audience, t.country, t.prefecture),
+  ],
+);
+
+/** Profile and search views per member and hour: the rate limit's count, and what operators see as unusual volume. */
+export const directoryViews = pgTable(
+  'directory_views',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    hour: ts('hour').notNull(),
+    profiles: integer('profiles').notNull().default(0),
+    searches: integer('searches').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.hour] }), index('directory_views_hour_idx').on(t.hour)],
+);
 
 /** Self sign-up by an alumnus who was not invited, waiting for verification against the roster. */
 export const signupRequests = pgTable(

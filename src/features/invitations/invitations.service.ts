@@ -23,6 +23,7 @@ import { getNetworkSettings, networkName } from '../../shared/network.ts';
 import { findUserByEmail, insertAccount } from '../account/accounts.repository.ts';
 import * as repo from './invitations.repository.ts';
 import { NOTICE_VERSION, rulesVersion } from './notice.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 export { LEGAL_BASES, type LegalBasis };
 export { REHIRE_VALUES, SKIP_REASONS, type RehireValue, type Segment, type SkipReason } from './invitations.repository.ts';
@@ -508,7 +509,9 @@ export async function acceptInvitation({ db, ip, now = new Date() }: { db: Db; i
       currentTitle: input.currentTitle.trim() || null,
       visibility: { currentEmployer: 'private', currentTitle: 'private' },
       updatedAt: now,
+      reviewedAt: now,
     });
+    await refreshDirectory(t, userId);
     await audit(t, {
       action: 'invitation.accepted',
       actor: { id: userId, email },

@@ -11,6 +11,7 @@ import { audit } from '../../shared/audit.ts';
 import { authorize } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 interface Ctx {
   db: Db;
@@ -82,6 +83,8 @@ export async function markRehired(ctx: Ctx, id: string, on: string): Promise<Lif
     await t.update(rosterEntries).set({ rehiredOn: on, updatedAt: new Date() }).where(eq(rosterEntries.id, id));
     await t.insert(employmentEvents).values({ rosterEntryId: id, kind: 'rehired', on, createdBy: who.id });
     if (entry.userId) await t.update(users).set({ role: 'employee', isManager: false, updatedAt: new Date() }).where(eq(users.id, entry.userId));
+    // An employee again: out of the alumni directory (and back in when they leave).
+    if (entry.userId) await refreshDirectory(t, entry.userId);
     await audit(t, { action: 'member.rehired', actor: who, subjectType: 'roster_entry', subjectId: id, ip: ctx.ip, details: { on, userId: entry.userId } });
     return { ok: true } as const;
   });
@@ -99,6 +102,7 @@ export async function markLeftAgain(ctx: Ctx, id: string, on: string): Promise<L
     await t.update(rosterEntries).set({ rehiredOn: null, leftOn: on, updatedAt: new Date() }).where(eq(rosterEntries.id, id));
     await t.insert(employmentEvents).values({ rosterEntryId: id, kind: 'left', on, createdBy: who.id });
     if (entry.userId) await t.update(users).set({ role: 'alumnus', isManager: false, updatedAt: new Date() }).where(eq(users.id, entry.userId));
+    if (entry.userId) await refreshDirectory(t, entry.userId);
     await audit(t, { action: 'member.left', actor: who, subjectType: 'roster_entry', subjectId: id, ip: ctx.ip, details: { on, previousLeftOn: entry.leftOn } });
     return { ok: true } as const;
   });
@@ -114,6 +118,7 @@ export async function setContactStatus(ctx: Ctx, id: string, status: ContactStat
     await t.update(rosterEntries).set({ contactStatus: status, updatedAt: new Date() }).where(eq(rosterEntries.id, id));
     // A deceased person's account is closed to sign-in too, so nobody can use it.
     if (status === 'deceased' && entry.userId) await t.update(users).set({ status: 'suspended', revokedReason: 'deceased' }).where(eq(users.id, entry.userId));
+    if (status === 'deceased' && entry.userId) await refreshDirectory(t, entry.userId);
     await audit(t, { action: 'member.contact_status_changed', actor: who, subjectType: 'roster_entry', subjectId: id, ip: ctx.ip, details: { from: entry.contactStatus, to: status } });
   });
 }
@@ -130,6 +135,7 @@ export async function setAccess(ctx: Ctx, id: string, revoke: boolean, reason: s
       .update(users)
       .set(revoke ? { status: 'suspended', revokedReason: reason.slice(0, 500) } : { status: 'active', revokedReason: null })
       .where(eq(users.id, entry.userId));
+    await refreshDirectory(t, entry.userId);
     await audit(t, {
       action: revoke ? 'member.access_revoked' : 'member.access_restored',
       actor: who,

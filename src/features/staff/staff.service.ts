@@ -15,6 +15,7 @@ import { messages, type Locale } from '../../shared/i18n/index.ts';
 import { queueMail } from '../../shared/mail/mail.ts';
 import { networkName } from '../../shared/network.ts';
 import { findUserByEmail, insertAccount } from '../account/accounts.repository.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 export const STAFF_ROLES = ['operator', 'community_manager', 'employee'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -210,6 +211,7 @@ export async function changeRole(
     }
     if (target.role === input.role && target.isManager === isManager) return { status: 'changed', name: target.name } as const;
     await t.update(users).set({ role: input.role, isManager, updatedAt: new Date() }).where(eq(users.id, userId));
+    await refreshDirectory(t, userId);
     await audit(t, {
       action: 'role.changed',
       actor: who,

@@ -25,6 +25,7 @@ import { NOTICE_VERSION } from '../invitations/notice.ts';
 import type { RequestInput } from './verification.form.ts';
 import { decide, scoreCandidate, type MatchFact, type RequestFacts } from './verification.match.ts';
 import * as repo from './verification.repository.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 export type { RequestState, SignupRequestRow } from './verification.repository.ts';
 
@@ -139,6 +140,7 @@ export async function matchAfterVerification(db: Db, userId: string, baseUrl: st
         // Decided by someone else meanwhile: undo the link.
         if (!moved) throw new RaceLost();
         await repo.activateUser(t, userId);
+        await refreshDirectory(t, userId);
         await audit(t, {
           action: 'signup.auto_verified',
           subjectType: 'signup_request',
@@ -302,6 +304,7 @@ export async function approve(ctx: ReviewCtx, id: string, rosterEntryId: string 
     });
     if (!moved) throw new AppError('CONFLICT', 'already decided', { reason: 'decided' });
     await repo.activateUser(t, user.id);
+    await refreshDirectory(t, user.id);
     await audit(t, {
       action: 'signup.approved',
       actor: who,

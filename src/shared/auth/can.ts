@@ -27,6 +27,10 @@ export const PERMISSIONS = {
   // Self sign-ups: operators and community managers decide; only operators see HR-only roster facts.
   'signup.review': ['operator', 'community_manager'],
   'signup.viewHrFacts': ['operator'],
+  // The directory: every confirmed member; roster facts behind a profile are HR data (operators, audited).
+  'directory.view': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'directory.viewHrFacts': ['operator'],
+  'directory.viewActivity': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -13,7 +13,10 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
   if (!actor) {
     items.push({ href: '/auth/sign-in', label: m.nav.signIn }, { href: '/auth/sign-up', label: m.nav.signUp });
   } else {
-    items.push({ href: '/', label: m.nav.home }, { href: '/account', label: m.nav.account });
+    items.push({ href: '/', label: m.nav.home });
+    // The directory and profiles are member content: confirmed members only.
+    if (actor.status === 'active') items.push({ href: '/members', label: m.profiles.navDirectory }, { href: '/profile', label: m.profiles.navProfile });
+    items.push({ href: '/account', label: m.nav.account });
     // Staff who must still turn on two-factor see only what they can reach until then.
     const enrolling = requiresTwoFactor(actor.role) && !actor.twoFactorEnabled;
     // Sign-up requests are reviewed by operators and community managers.
@@ -27,6 +30,7 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
         { href: '/admin/invitations', label: m.invitations.nav },
         { href: '/admin/offboarding', label: m.offboarding.title },
         { href: '/admin/audit', label: m.nav.audit },
+        { href: '/admin/directory-activity', label: m.profiles.navActivity },
         { href: '/admin/outbox', label: m.nav.outbox },
         { href: '/admin/jobs', label: m.nav.jobs },
       );

@@ -2,6 +2,7 @@
 import { invitationsEn } from './invitations.en.ts';
 import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
+import { profilesEn } from './profiles.en.ts';
 
 export const en = {
   lang: { name: 'English', switchTo: '日本語', switchLabel: 'Language' },
@@ -377,7 +378,12 @@ export const en = {
   invitations: invitationsEn,
   offboarding: offboardingEn,
   verification: verificationEn,
+  profiles: profilesEn,
   mail: {
+    profileReview: {
+      subject: '[{network}] Is your profile still up to date?',
+      body: 'Hello {name},\n\nIt has been {months} months since you last reviewed your profile on {network}. Former colleagues find each other by current employer, title and skills: please take a minute to check yours, or confirm that it is still correct:\n\n{url}\n\nYou receive this reminder once; it comes again only after you next review your profile.',
+    },
     footer:
       'This message was sent by {network}. You receive it because of your account on this network; it was sent to this address only.',
     offboardingExitForm: {

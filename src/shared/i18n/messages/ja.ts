@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { invitationsJa } from './invitations.ja.ts';
 import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
+import { profilesJa } from './profiles.ja.ts';
 
 export const ja: Messages = {
   lang: { name: '日本語', switchTo: 'English', switchLabel: '言語' },
@@ -376,7 +377,12 @@ export const ja: Messages = {
   invitations: invitationsJa,
   offboarding: offboardingJa,
   verification: verificationJa,
+  profiles: profilesJa,
   mail: {
+    profileReview: {
+      subject: '[{network}] プロフィールは最新ですか?',
+      body: '{name}様\n\n{network}のプロフィールを最後に確認してから{months}か月が経ちました。元同僚は現在の勤務先・役職・スキルでお互いを見つけます。1分ほどで内容を確認するか、このままで正しいことを確認してください。\n\n{url}\n\nこのお知らせは一度だけお送りします。次にプロフィールを確認するまで再送されません。',
+    },
     footer:
       'このメールは{network}から送信されました。このネットワークのアカウントに関するお知らせとして、このアドレスにのみ送信しています。',
     offboardingExitForm: {

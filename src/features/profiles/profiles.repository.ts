@@ -1,0 +1,377 @@
+/** Profile, block and directory queries. */
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import {
+  careerPositions,
+  departments,
+  directoryEntries,
+  directoryViews,
+  memberBlocks,
+  memberProfiles,
+  rosterDepartments,
+  rosterEntries,
+  users,
+  type Audience,
+} from '../../db/schema.ts';
+import { escapeLike } from '../../shared/search.ts';
+import type { CareerItem, DirectoryCard, DirectoryRow, ProfileRecord, Tenure } from './profile.present.ts';
+
+const toDate = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
+/** Years and departments at the company from the roster: explicit periods, else the entry's department over its employment. */
+export async function loadTenure(db: Db, userId: string): Promise<Tenure | null> {
+  const [entry] = await db
+    .select({ id: rosterEntries.id, joinedOn: rosterEntries.joinedOn, leftOn: rosterEntries.leftOn, departmentId: rosterEntries.departmentId })
+    .from(rosterEntries)
+    .where(eq(rosterEntries.userId, userId))
+    .limit(1);
+  if (!entry) return null;
+  const explicit = await db
+    .select({ departmentId: rosterDepartments.departmentId, nameJa: departments.nameJa, nameEn: departments.nameEn, from: rosterDepartments.fromOn, to: rosterDepartments.toOn })
+    .from(rosterDepartments)
+    .innerJoin(departments, eq(departments.id, rosterDepartments.departmentId))
+    .where(eq(rosterDepartments.rosterEntryId, entry.id))
+    .orderBy(asc(rosterDepartments.fromOn));
+  let periods = explicit.map((p) => ({ ...p, from: toDate(p.from), to: toDate(p.to) }));
+  if (periods.length === 0 && entry.departmentId) {
+    const [dept] = await db.select({ nameJa: departments.nameJa, nameEn: departments.nameEn }).from(departments).where(eq(departments.id, entry.departmentId));
+    if (dept) periods = [{ departmentId: entry.departmentId, ...dept, from: toDate(entry.joinedOn), to: toDate(entry.leftOn) }];
+  }
+  return { joinedOn: toDate(entry.joinedOn), leftOn: toDate(entry.leftOn), periods };
+}
+
+export async function loadProfile(db: Db, userId: string): Promise<ProfileRecord | null> {
+  const [row] = await db
+    .select({ user: users, profile: memberProfiles })
+    .from(users)
+    .leftJoin(memberProfiles, eq(memberProfiles.userId, users.id))
+    .where(eq(users.id, userId));
+  if (!row) return null;
+  const career = await db
+    .select({ employer: careerPositions.employer, title: careerPositions.title, fromMonth: careerPositions.fromMonth, toMonth: careerPositions.toMonth })
+    .from(careerPositions)
+    .where(eq(careerPositions.userId, userId))
+    .orderBy(sql`${careerPositions.toMonth} desc nulls first`, desc(careerPositions.fromMonth));
+  const tenure = await loadTenure(db, userId);
+  const { user, profile: p } = row;
+  return {
+    userId: user.id,
+    name: user.name,
+    nameKana: user.nameKana,
+    role: user.role,
+    status: user.status,
+    joinedAt: user.createdAt,
+    nameRomaji: p?.nameRomaji ?? null,
+    photoKey: p?.photoKey ?? null,
+    currentEmployer: p?.currentEmployer ?? null,
+    currentTitle: p?.currentTitle ?? null,
+    industry: p?.industry ?? null,
+    country: p?.country ?? null,
+    prefecture: p?.prefecture ?? null,
+    skills: p?.skills ?? [],
+    achievements: p?.achievements ?? null,
+    links: p?.links ?? [],
+    bioJa: p?.bioJa ?? null,
+    bioEn: p?.bioEn ?? null,
+    wants: p?.wants ?? [],
+    contact: p?.contact ?? 'no',
+    hidden: p?.hidden ?? false,
+    visibility: p?.visibility ?? {},
+    updatedAt: p?.updatedAt ?? user.createdAt,
+    reviewedAt: p?.reviewedAt ?? user.createdAt,
+    career,
+    tenure,
+  };
+}
+
+export type ProfileValues = Omit<typeof memberProfiles.$inferInsert, 'userId'>;
+
+export async function saveProfile(db: Db, userId: string, values: ProfileValues, career?: CareerItem[]): Promise<void> {
+  await db
+    .insert(memberProfiles)
+    .values({ userId, ...values })
+    .onConflictDoUpdate({ target: memberProfiles.userId, set: values });
+  if (career) {
+    await db.delete(careerPositions).where(eq(careerPositions.userId, userId));
+    if (career.length) await db.insert(careerPositions).values(career.map((c) => ({ userId, ...c })));
+  }
+}
+
+export async function updateNames(db: Db, userId: string, name: string, nameKana: string | null): Promise<void> {
+  await db.update(users).set({ name, nameKana, updatedAt: new Date() }).where(eq(users.id, userId));
+}
+
+/** Replaces a member's directory rows (none when they are not listed). */
+export async function writeDirectoryRows(db: Db, userId: string, rows: DirectoryRow[]): Promise<void> {
+  await db.delete(directoryEntries).where(eq(directoryEntries.userId, userId));
+  if (rows.length) await db.insert(directoryEntries).values(rows.map((r) => ({ ...r, card: r.card as unknown as Record<string, unknown> })));
+}
+
+/** Active members with neither directory rows nor a hidden profile: listed by the maintenance job. */
+export async function unindexedMembers(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .leftJoin(memberProfiles, eq(memberProfiles.userId, users.id))
+    .where(
+      and(
+        eq(users.role, 'alumnus'),
+        eq(users.status, 'active'),
+        or(isNull(memberProfiles.userId), eq(memberProfiles.hidden, false)),
+        sql`not exists (select 1 from ${directoryEntries} d where d.user_id = ${users.id})`,
+      ),
+    )
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+// ---------------------------------------------------------------- blocks
+
+export async function block(db: Db, blockerId: string, blockedId: string): Promise<void> {
+  await db.insert(memberBlocks).values({ blockerId, blockedId }).onConflictDoNothing();
+}
+
+export async function unblock(db: Db, blockerId: string, blockedId: string): Promise<void> {
+  await db.delete(memberBlocks).where(and(eq(memberBlocks.blockerId, blockerId), eq(memberBlocks.blockedId, blockedId)));
+}
+
+/** Everyone the member blocked or was blocked by: they never see each other. */
+export async function blockedEitherWay(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ a: memberBlocks.blockerId, b: memberBlocks.blockedId })
+    .from(memberBlocks)
+    .where(or(eq(memberBlocks.blockerId, userId), eq(memberBlocks.blockedId, userId)));
+  return [...new Set(rows.map((r) => (r.a === userId ? r.b : r.a)))];
+}
+
+export async function isBlockedEitherWay(db: Db, a: string, b: string): Promise<boolean> {
+  const rows = await db
+    .select({ a: memberBlocks.blockerId })
+    .from(memberBlocks)
+    .where(or(and(eq(memberBlocks.blockerId, a), eq(memberBlocks.blockedId, b)), and(eq(memberBlocks.blockerId, b), eq(memberBlocks.blockedId, a))))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Who the member blocked (their names only: they chose to block them). */
+export async function listBlocked(db: Db, userId: string): Promise<{ id: string; name: string; blockedAt: Date }[]> {
+  return db
+    .select({ id: users.id, name: users.name, blockedAt: memberBlocks.createdAt })
+    .from(memberBlocks)
+    .innerJoin(users, eq(users.id, memberBlocks.blockedId))
+    .where(eq(memberBlocks.blockerId, userId))
+    .orderBy(desc(memberBlocks.createdAt));
+}
+
+// ---------------------------------------------------------------- directory search
+
+export type DirectorySort = 'kana' | 'joined' | 'updated';
+
+export interface DirectoryQuery {
+  audience: Audience;
+  /** Folded terms (see shared/search.ts): all must match. */
+  terms: string[];
+  /** Member ids never to return (the viewer, blocks either way). */
+  exclude: string[];
+  departmentId?: string | undefined;
+  leftFrom?: number | undefined;
+  leftTo?: number | undefined;
+  industry?: string | undefined;
+  skill?: string | undefined;
+  country?: string | undefined;
+  prefecture?: string | undefined;
+  wants?: string[] | undefined;
+  sort: DirectorySort;
+  /** Keyset cursor: the sort value and user id of the last row of the previous page. */
+  after?: { key: string; id: string } | undefined;
+  limit: number;
+}
+
+export interface DirectoryHit {
+  userId: string;
+  card: DirectoryCard;
+  cursor: { key: string; id: string };
+}
+
+/**
+ * One page of the directory for an audience. Terms of 3+ characters use the trigram
+ * index (LIKE); 2-character terms use the bigram array (`grams @>`), which a trigram
+ * index cannot serve; a 1-character term is checked with strpos alongside the others.
+ */
+export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryHit[]> {
+  const d = directoryEntries;
+  const where: SQL[] = [eq(d.audience, q.audience)];
+  for (const term of q.terms) {
+    const length = Array.from(term).length;
+    if (length >= 3) where.push(sql`${d.searchText} like ${`%${escapeLike(term)}%`}`);
+    else if (length === 2) where.push(sql`${d.grams} @> array[${term}]::text[]`);
+    else where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
+  }
+  if (q.exclude.length) where.push(sql`${d.userId} <> all(array[${sql.join(q.exclude.map((id) => sql`${id}`), sql`, `)}]::text[])`);
+  if (q.departmentId) where.push(sql`${d.departmentIds} @> array[${q.departmentId}]::uuid[]`);
+  if (q.leftFrom !== undefined) where.push(sql`${d.leftYear} >= ${q.leftFrom}`);
+  if (q.leftTo !== undefined) where.push(sql`${d.leftYear} <= ${q.leftTo}`);
+  if (q.industry) where.push(eq(d.industry, q.industry));
+  if (q.skill) where.push(sql`${d.skills} @> array[${q.skill}]::text[]`);
+  if (q.country) where.push(eq(d.country, q.country));
+  if (q.prefecture) where.push(eq(d.prefecture, q.prefecture));
+  if (q.wants?.length) where.push(sql`${d.wants} && array[${sql.join(q.wants.map((w) => sql`${w}`), sql`, `)}]::text[]`);
+  let order: SQL[];
+  let keyCol: SQL;
+  if (q.sort === 'kana') {
+    keyCol = sql`${d.sortKey}`;
+    if (q.after) where.push(sql`(${d.sortKey}, ${d.userId}) > (${q.after.key}, ${q.after.id})`);
+    order = [asc(d.sortKey), asc(d.userId)];
+  } else {
+    const col = q.sort === 'joined' ? d.joinedAt : d.updatedAt;
+    keyCol = sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    if (q.after) where.push(sql`(${col}, ${d.userId}) < (${q.after.key}::timestamptz, ${q.after.id})`);
+    order = [desc(col), desc(d.userId)];
+  }
+  const rows = await db
+    .select({ userId: d.userId, card: d.card, key: sql<string>`${keyCol}` })
+    .from(d)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(q.limit);
+  return rows.map((r) => ({ userId: r.userId, card: r.card as unknown as DirectoryCard, cursor: { key: r.key, id: r.userId } }));
+}
+
+/** Whether a member has a directory row for an audience (i.e. that audience may see them at all). */
+export async function listedFor(db: Db, userId: string, audience: Audience): Promise<boolean> {
+  const rows = await db
+    .select({ id: directoryEntries.userId })
+    .from(directoryEntries)
+    .where(and(eq(directoryEntries.userId, userId), eq(directoryEntries.audience, audience)));
+  return rows.length > 0;
+}
+
+export async function departmentOptions(db: Db): Promise<{ id: string; nameJa: string; nameEn: string }[]> {
+  return db.select({ id: departments.id, nameJa: departments.nameJa, nameEn: departments.nameEn }).from(departments).orderBy(asc(departments.nameJa));
+}
+
+// ---------------------------------------------------------------- former colleagues
+
+export interface ColleagueRow {
+  userId: string;
+  card: DirectoryCard;
+  departmentId: string;
+  nameJa: string;
+  nameEn: string;
+  fromYear: number;
+  toYear: number;
+}
+
+/**
+ * Members who were in one of the viewer's departments at the same time, among those whose
+ * years and departments the viewer's audience may see (their directory row carries them).
+ * Longest overlap first; one line per person.
+ */
+export async function formerColleagues(db: Db, userId: string, audience: Audience, exclude: string[], limit: number): Promise<ColleagueRow[]> {
+  const excluded = exclude.length ? sql`and d.user_id <> all(array[${sql.join(exclude.map((id) => sql`${id}`), sql`, `)}]::text[])` : sql``;
+  const result = await db.execute(sql`
+    with periods as (
+      select e.user_id, coalesce(rd.department_id, e.department_id) as dept,
+             coalesce(rd.from_on, e.joined_on, '1900-01-01'::date) as f,
+             coalesce(rd.to_on, e.left_on, current_date) as t
+      from roster_entries e
+      left join roster_departments rd on rd.roster_entry_id = e.id
+      where e.user_id is not null and coalesce(rd.department_id, e.department_id) is not null
+    ),
+    mine as (select dept, f, t from periods where user_id = ${userId}),
+    together as (
+      select p.user_id, p.dept, greatest(p.f, m.f) as f, least(p.t, m.t) as t,
+             row_number() over (partition by p.user_id order by least(p.t, m.t) - greatest(p.f, m.f) desc) as rn
+      from mine m
+      join periods p on p.dept = m.dept and p.f <= m.t and m.f <= p.t and p.user_id <> ${userId}
+    )
+    select o.user_id, o.dept, extract(year from o.f)::int as from_year, extract(year from o.t)::int as to_year,
+           dep.name_ja, dep.name_en, d.card
+    from together o
+    join directory_entries d on d.user_id = o.user_id and d.audience = ${audience} and cardinality(d.department_ids) > 0
+    join departments dep on dep.id = o.dept
+    where o.rn = 1 ${excluded}
+    order by (o.t - o.f) desc, o.user_id
+    limit ${limit}
+  `);
+  const rows = (result as unknown as { rows: Record<string, unknown>[] }).rows ?? (result as unknown as Record<string, unknown>[]);
+  return rows.map((r) => ({
+    userId: String(r.user_id),
+    card: (typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as DirectoryCard,
+    departmentId: String(r.dept),
+    nameJa: String(r.name_ja),
+    nameEn: String(r.name_en),
+    fromYear: Number(r.from_year),
+    toYear: Number(r.to_year),
+  }));
+}
+
+// ---------------------------------------------------------------- views (rate limit and unusual volume)
+
+/** Counts one profile view or search of a member in the current hour; returns the hour's count. */
+export async function countView(db: Db, userId: string, kind: 'profiles' | 'searches', now = new Date()): Promise<number> {
+  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const col = kind === 'profiles' ? directoryViews.profiles : directoryViews.searches;
+  const [row] = await db
+    .insert(directoryViews)
+    .values({ userId, hour, [kind]: 1 })
+    .onConflictDoUpdate({ target: [directoryViews.userId, directoryViews.hour], set: { [kind]: sql`${col} + 1` } })
+    .returning({ count: col });
+  return row?.count ?? 0;
+}
+
+export interface VolumeRow {
+  userId: string;
+  name: string;
+  email: string;
+  role: string;
+  hour: Date;
+  profiles: number;
+  searches: number;
+}
+
+/** Hours since `since` in which a member viewed or searched more than the thresholds. */
+export async function unusualVolumes(db: Db, since: Date, profiles: number, searches: number): Promise<VolumeRow[]> {
+  return db
+    .select({ userId: users.id, name: users.name, email: users.email, role: users.role, hour: directoryViews.hour, profiles: directoryViews.profiles, searches: directoryViews.searches })
+    .from(directoryViews)
+    .innerJoin(users, eq(users.id, directoryViews.userId))
+    .where(and(sql`${directoryViews.hour} >= ${since}`, or(sql`${directoryViews.profiles} >= ${profiles}`, sql`${directoryViews.searches} >= ${searches}`)))
+    .orderBy(desc(directoryViews.hour), desc(directoryViews.profiles))
+    .limit(200);
+}
+
+export async function pruneViews(db: Db, before: Date): Promise<void> {
+  await db.delete(directoryViews).where(lt(directoryViews.hour, before));
+}
+
+// ---------------------------------------------------------------- HR facts and freshness
+
+export async function rosterFacts(db: Db, userId: string) {
+  const [row] = await db.select().from(rosterEntries).where(eq(rosterEntries.userId, userId)).limit(1);
+  return row ?? null;
+}
+
+/** Profiles not reviewed since `cutoff` whose member has not been reminded since their last review. */
+export async function dueForReview(db: Db, cutoff: Date, limit: number) {
+  return db
+    .select({ userId: users.id, name: users.name, email: users.email, locale: users.locale })
+    .from(memberProfiles)
+    .innerJoin(users, eq(users.id, memberProfiles.userId))
+    .where(
+      and(
+        eq(users.status, 'active'),
+        lt(memberProfiles.reviewedAt, cutoff),
+        or(isNull(memberProfiles.reviewRemindedAt), lt(memberProfiles.reviewRemindedAt, memberProfiles.reviewedAt)),
+      ),
+    )
+    .limit(limit);
+}
+
+export async function markReminded(db: Db, userIds: string[], at: Date): Promise<void> {
+  if (userIds.length) await db.update(memberProfiles).set({ reviewRemindedAt: at }).where(inArray(memberProfiles.userId, userIds));
+}
+
+export async function markReviewed(db: Db, userId: string, at: Date): Promise<void> {
+  await db.insert(memberProfiles).values({ userId, reviewedAt: at }).onConflictDoUpdate({ target: memberProfiles.userId, set: { reviewedAt: at } });
+}

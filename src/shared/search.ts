@@ -1,0 +1,100 @@
+/**
+ * Japanese-aware text folding for search: one normal form for 山田 / やまだ / ヤマダ /
+ * ﾔﾏﾀﾞ / Yamada / ＹＡＭＡＤＡ, the Hepburn romaji of a kana reading, and the
+ * two-character pieces that let a GIN index serve 2-character queries (営業) which
+ * trigrams cannot.
+ */
+
+/** Katakana → hiragana (ァ–ヶ are ぁ–ゖ shifted by 0x60); the long-vowel mark ー is kept. */
+export function toHiragana(value: string): string {
+  return value.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
+}
+
+/** NFKC (full-width letters and half-width kana become standard), lower case, hiragana, single spaces. */
+export function fold(value: string | null | undefined): string {
+  if (!value) return '';
+  return toHiragana(value.normalize('NFKC').toLowerCase())
+    .replace(/[\s\u3000]+/g, ' ')
+    .trim();
+}
+
+const ROMAJI: Record<string, string> = {
+  あ: 'a', い: 'i', う: 'u', え: 'e', お: 'o',
+  か: 'ka', き: 'ki', く: 'ku', け: 'ke', こ: 'ko',
+  さ: 'sa', し: 'shi', す: 'su', せ: 'se', そ: 'so',
+  た: 'ta', ち: 'chi', つ: 'tsu', て: 'te', と: 'to',
+  な: 'na', に: 'ni', ぬ: 'nu', ね: 'ne', の: 'no',
+  は: 'ha', ひ: 'hi', ふ: 'fu', へ: 'he', ほ: 'ho',
+  ま: 'ma', み: 'mi', む: 'mu', め: 'me', も: 'mo',
+  や: 'ya', ゆ: 'yu', よ: 'yo',
+  ら: 'ra', り: 'ri', る: 'ru', れ: 're', ろ: 'ro',
+  わ: 'wa', ゐ: 'i', ゑ: 'e', を: 'o', ん: 'n',
+  が: 'ga', ぎ: 'gi', ぐ: 'gu', げ: 'ge', ご: 'go',
+  ざ: 'za', じ: 'ji', ず: 'zu', ぜ: 'ze', ぞ: 'zo',
+  だ: 'da', ぢ: 'ji', づ: 'zu', で: 'de', ど: 'do',
+  ば: 'ba', び: 'bi', ぶ: 'bu', べ: 'be', ぼ: 'bo',
+  ぱ: 'pa', ぴ: 'pi', ぷ: 'pu', ぺ: 'pe', ぽ: 'po',
+  ぁ: 'a', ぃ: 'i', ぅ: 'u', ぇ: 'e', ぉ: 'o', ゔ: 'vu',
+};
+const YOON: Record<string, string> = { ゃ: 'a', ゅ: 'u', ょ: 'o' };
+
+/**
+ * Hepburn romaji of a kana reading (やまだ はなこ → "yamada hanako", さとう → "satou").
+ * Long vowels are spelt as written, so "sato" still finds "satou" as a substring.
+ */
+export function kanaToRomaji(kana: string): string {
+  const s = fold(kana);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const next = s[i + 1];
+    if (ch === 'っ') {
+      // Doubles the next consonant (がっこう → gakkou; っち → tchi).
+      const following = next ? (ROMAJI[next] ?? '') : '';
+      out += following.startsWith('ch') ? 't' : (following[0] ?? '');
+      continue;
+    }
+    if (ch === 'ー') continue;
+    const base = ROMAJI[ch];
+    if (base === undefined) {
+      out += ch;
+      continue;
+    }
+    if (next && YOON[next]) {
+      // きゃ → kya, しゃ → sha, ちゃ → cha, じゃ → ja.
+      const stem = base === 'shi' || base === 'chi' || base === 'ji' ? base.slice(0, -1) : base.slice(0, -1) + 'y';
+      out += stem + YOON[next];
+      i++;
+      continue;
+    }
+    // ん before b/m/p is still "n" in modern Hepburn passports; keep it simple.
+    out += base;
+  }
+  return out;
+}
+
+/** Every distinct two-character piece of each value's words (spaces never inside a piece). */
+export function bigrams(values: readonly string[]): string[] {
+  const set = new Set<string>();
+  for (const value of values) {
+    for (const word of value.split(' ')) {
+      const chars = Array.from(word);
+      for (let i = 0; i + 1 < chars.length; i++) set.add(chars[i]! + chars[i + 1]!);
+    }
+  }
+  return [...set];
+}
+
+/** Query terms: folded, split on spaces, at most 5 of at most 50 characters each. */
+export function queryTerms(query: string | null | undefined): string[] {
+  const terms = fold(query)
+    .split(' ')
+    .filter((t) => t.length > 0)
+    .map((t) => Array.from(t).slice(0, 50).join(''));
+  return [...new Set(terms)].slice(0, 5);
+}
+
+/** Escapes LIKE wildcards in a term (backslash is the default escape character). */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
