@@ -212,7 +212,7 @@ describe('generateDemoNetwork', () => {
     expect(byRole('community_manager')).toHaveLength(2);
     expect(byRole('employee')).toHaveLength(10);
     expect(byRole('employee').filter((a) => a.isManager)).toHaveLength(4);
-    expect(byRole('alumnus')).toHaveLength(5);
+    expect(byRole('alumnus')).toHaveLength(30);
     expect(demo.password).toBe(DEMO_PASSWORD);
     expect(DEMO_PASSWORD).toBe('kizuna-demo-2026');
 

@@ -408,7 +408,7 @@ const STAFF: readonly StaffSpec[] = [
 ];
 
 /** How many leavers get an alumni account. */
-const ALUMNI_ACCOUNTS = 5;
+const ALUMNI_ACCOUNTS = 30;
 
 function staffAccounts(rng: Random): DemoAccount[] {
   const taken = new Set<string>();

@@ -6,7 +6,9 @@
  */
 import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { departments, networkSettings, rosterDepartments, rosterEntries, users, type Role } from '../db/schema.ts';
+import { careerPositions, departments, memberProfiles, networkSettings, rosterDepartments, rosterEntries, users, type Role } from '../db/schema.ts';
+import { refreshDirectory } from '../features/profiles/profiles.service.ts';
+import { demoProfiles } from './profiles.ts';
 import { DEMO_PASSWORD, generateDemoNetwork, type DemoNetwork, type GenerateDemoOptions } from './generate.ts';
 
 /** What `seedDemo` asks the auth layer to create for each demo account. */
@@ -161,6 +163,26 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
       );
       for (const batch of chunks(rosterRows, batchSize)) await tx.insert(rosterEntries).values(batch);
       for (const batch of chunks(historyRows, batchSize)) await tx.insert(rosterDepartments).values(batch);
+    });
+
+    // Alumni profiles, so the directory and former-colleague suggestions have something to show.
+    const leaverByNumber = new Map(network.leavers.map((l) => [l.employeeNumber, l]));
+    const alumni = network.accounts.filter((a) => a.role === 'alumnus' && a.rosterEmployeeNumber);
+    const profiles = demoProfiles(
+      network.seed,
+      alumni.map((a) => ({ email: a.email, nameRomaji: a.nameRomaji, leftOn: leaverByNumber.get(a.rosterEmployeeNumber!)?.leftOn ?? network.today })),
+    );
+    await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      for (const account of alumni) {
+        const userId = userIdByEmployeeNumber.get(account.rosterEmployeeNumber!);
+        const profile = profiles.get(account.email);
+        if (!userId || !profile) continue;
+        const { career, ...fields } = profile;
+        await t.insert(memberProfiles).values({ userId, ...fields }).onConflictDoNothing();
+        await t.insert(careerPositions).values(career.map((c) => ({ userId, ...c })));
+        await refreshDirectory(t, userId);
+      }
     });
 
     return {

@@ -170,7 +170,6 @@ export function OwnProfilePage(p: {
   ];
   return (
     <div class="narrow-wide">
-      <h1 class="visually-hidden">{m.profiles.myProfile}</h1>
       {p.reviewDue ? (
         <div class="notice notice--warning">
           <p>{fmt(m.profiles.review.banner, { date: formatDate(p.reviewedAt, locale, p.v.timeZone) })}</p>
