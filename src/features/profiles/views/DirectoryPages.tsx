@@ -228,9 +228,9 @@ export function HrFactsPage({
           <dt>{h.title2}</dt>
           <dd>{facts.title ?? '—'}</dd>
           <dt>{h.rehireEligible}</dt>
-          <dd>{facts.rehireEligible}</dd>
+          <dd>{m.roster.rehire[facts.rehireEligible as keyof typeof m.roster.rehire] ?? facts.rehireEligible}</dd>
           <dt>{h.contactStatus}</dt>
-          <dd>{facts.contactStatus}</dd>
+          <dd>{m.roster.contactStatuses[facts.contactStatus as keyof typeof m.roster.contactStatuses] ?? facts.contactStatus}</dd>
           {facts.rehiredOn ? (
             <>
               <dt>{h.rehiredOn}</dt>
