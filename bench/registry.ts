@@ -1,3 +1,4 @@
+import { directoryBench } from './directory.ts';
 import { httpBench } from './http.ts';
 import { importBench } from './import.ts';
 
@@ -7,6 +8,7 @@ export interface Benchmark {
 }
 
 export const benchmarks: Record<string, Benchmark> = {
+  directory: directoryBench,
   http: httpBench,
   import: importBench,
 };

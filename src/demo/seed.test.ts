@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
-import { departments, networkSettings, rosterDepartments, rosterEntries, users } from '../db/schema.ts';
+import { departments, directoryEntries, memberProfiles, networkSettings, rosterDepartments, rosterEntries, users } from '../db/schema.ts';
 import { createTestDatabase } from '../../test/db.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, generateDemoNetwork } from './generate.ts';
 import { DemoDatabaseNotEmptyError, seedDemo, type CreateDemoAccount, type DemoAccountInput } from './seed.ts';
@@ -26,7 +26,7 @@ function fakeCreateAccount(database: Database, seen: DemoAccountInput[] = []): C
   };
 }
 
-async function rowCount(database: Database, table: typeof users | typeof rosterEntries | typeof rosterDepartments | typeof departments) {
+async function rowCount(database: Database, table: typeof users | typeof rosterEntries | typeof rosterDepartments | typeof departments | typeof memberProfiles) {
   const [row] = await database.db.select({ n: count() }).from(table);
   return row?.n ?? 0;
 }
@@ -71,9 +71,15 @@ describe('seedDemo', () => {
       .from(rosterEntries)
       .innerJoin(users, eq(users.id, rosterEntries.userId))
       .where(isNotNull(rosterEntries.userId));
-    expect(linked).toHaveLength(5);
+    expect(linked).toHaveLength(30);
     expect(linked.every((r) => r.role === 'alumnus')).toBe(true);
     expect(linked.map((r) => r.email)).toContain(DEMO_ACCOUNTS.alumnus);
+
+    // Every demo alumnus has a profile and is listed in the directory for both audiences.
+    expect(await rowCount(database, memberProfiles)).toBe(30);
+    const listed = await database.db.select({ userId: directoryEntries.userId, audience: directoryEntries.audience }).from(directoryEntries);
+    expect(listed.filter((r) => r.audience === 'alumni')).toHaveLength(30);
+    expect(listed.filter((r) => r.audience === 'staff')).toHaveLength(30);
 
     // Dates and ids survive the round trip.
     const first = expected.leavers[0]!;

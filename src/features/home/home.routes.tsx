@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { allow } from '../../shared/auth/access.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
-import { fmt } from '../../shared/i18n/index.ts';
+import { fmt, formatDate } from '../../shared/i18n/index.ts';
+import { reviewDueSince } from '../profiles/profiles.service.ts';
 import { localized } from '../../shared/network.ts';
 import { page } from '../../shared/http/render.tsx';
 import { ownRequest } from '../verification/verification.service.ts';
@@ -39,11 +40,20 @@ export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), async (c)
   }
   // A self sign-up still being verified sees where their request stands.
   const request = actor.status === 'pending' ? await ownRequest(c.get('deps').db, actor) : null;
+  const reviewSince = await reviewDueSince(c.get('deps').db, c.get('deps').config, actor);
   return page(
     c,
     m.nav.home,
     <div class="narrow">
       <h1>{fmt(m.home.welcome, { name: actor.name })}</h1>
+      {reviewSince ? (
+        <div class="notice notice--warning">
+          <p>{fmt(m.profiles.review.banner, { date: formatDate(reviewSince, locale, settings.timeZone) })}</p>
+          <p>
+            <a href="/profile">{m.profiles.myProfile}</a>
+          </p>
+        </div>
+      ) : null}
       {actor.status === 'pending' ? request ? <SignupStatus m={m} request={request} link /> : <p class="notice">{m.home.pending}</p> : null}
       {actor.role === 'operator' ? (
         <section class="card">

@@ -39,6 +39,13 @@ export function reviewDue(record: Pick<ProfileRecord, 'reviewedAt'>, config: Pic
   return due <= now;
 }
 
+/** When the member's profile is due for review, the date it was last reviewed (for the home page banner). */
+export async function reviewDueSince(db: Db, config: Config, actor: Actor): Promise<Date | null> {
+  if (actor.status !== 'active') return null;
+  const record = await repo.loadProfile(db, actor.id);
+  return record && reviewDue(record, config) ? record.reviewedAt : null;
+}
+
 export async function ownProfile(db: Db, actor: Actor): Promise<ProfileRecord> {
   const record = await repo.loadProfile(db, actor.id);
   if (!record) throw new AppError('NOT_FOUND');
