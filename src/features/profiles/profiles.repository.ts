@@ -246,6 +246,15 @@ export async function listedFor(db: Db, userId: string, audience: Audience): Pro
   return rows.length > 0;
 }
 
+/** The photo key in a member's directory card for an audience (null when not visible or not listed). */
+export async function cardPhotoKey(db: Db, userId: string, audience: Audience): Promise<string | null> {
+  const [row] = await db
+    .select({ key: sql<string | null>`${directoryEntries.card}->>'photoKey'` })
+    .from(directoryEntries)
+    .where(and(eq(directoryEntries.userId, userId), eq(directoryEntries.audience, audience)));
+  return row?.key ?? null;
+}
+
 export async function departmentOptions(db: Db): Promise<{ id: string; nameJa: string; nameEn: string }[]> {
   return db.select({ id: departments.id, nameJa: departments.nameJa, nameEn: departments.nameEn }).from(departments).orderBy(asc(departments.nameJa));
 }

@@ -283,18 +283,15 @@ export async function removePhoto(db: Db, config: Config, actor: Actor): Promise
   await deletePhoto(uploadsDir(config), before?.photoKey ?? null);
 }
 
-/**
- * The bytes of a photo, if the actor may see it: their own, or one shown on a profile the
- * actor's audience may see (the key is in that audience's directory card).
- */
+/** The bytes of a photo, if the actor may see it: their own, or one shown to the actor's audience. */
 export async function readPhoto(db: Db, config: Config, actor: Actor, ownerId: string, key: string): Promise<Buffer> {
-  const record = await repo.loadProfile(db, ownerId);
-  if (!record || record.photoKey !== key) throw new AppError('NOT_FOUND');
-  if (ownerId !== actor.id) {
-    const seen = presentProfile(record, { self: false, audience: audienceFor(actor) });
-    const listed = await repo.listedFor(db, ownerId, audienceFor(actor));
-    if (!listed || !seen.photoKey || (await repo.isBlockedEitherWay(db, actor.id, ownerId))) throw new AppError('NOT_FOUND');
-  }
+  // Others may see a photo only through their audience's directory card (one indexed row),
+  // which holds the key only when the photo is visible to that audience.
+  const visible =
+    ownerId === actor.id
+      ? (await repo.loadProfile(db, ownerId))?.photoKey === key
+      : (await repo.cardPhotoKey(db, ownerId, audienceFor(actor))) === key && !(await repo.isBlockedEitherWay(db, actor.id, ownerId));
+  if (!visible) throw new AppError('NOT_FOUND');
   try {
     return await fs.readFile(photoPath(uploadsDir(config), key));
   } catch {
