@@ -295,6 +295,15 @@ export function MemberPage({ v, profile, canSeeHr }: { v: ViewBase; profile: Pre
   );
 }
 
+/** A visibility choice on its own line (fields without an input of their own: photo, career, tenure). */
+function StandaloneVisibility(p: { m: Messages; field: ProfileField; values: FormValues; errors: FieldErrors }) {
+  return (
+    <div class="visibility-only">
+      <VisibilitySelect {...p} />
+    </div>
+  );
+}
+
 function VisibilitySelect({ m, field, values, errors }: { m: Messages; field: ProfileField; values: FormValues; errors: FieldErrors }) {
   return (
     <Select
@@ -344,7 +353,7 @@ export function EditProfilePage({ v, values, errors }: { v: ViewBase; values: Fo
           <WithVisibility m={m} field="nameRomaji" values={values} errors={errors}>
             {inp('nameRomaji', f.nameRomaji, { hint: m.profiles.hints.nameRomaji, maxlength: 100 })}
           </WithVisibility>
-          <VisibilitySelect m={m} field="photo" values={values} errors={errors} />
+          <StandaloneVisibility m={m} field="photo" values={values} errors={errors} />
         </fieldset>
         <fieldset class="card">
           <legend>{m.profiles.sections.work}</legend>
@@ -411,7 +420,7 @@ export function EditProfilePage({ v, values, errors }: { v: ViewBase; values: Fo
         <fieldset class="card">
           <legend>{m.profiles.sections.career}</legend>
           <p class="hint">{m.profiles.hints.career}</p>
-          <VisibilitySelect m={m} field="career" values={values} errors={errors} />
+          <StandaloneVisibility m={m} field="career" values={values} errors={errors} />
           {Array.from({ length: careerRows }, (_, i) => (
             <fieldset class="field career-row">
               <legend>
@@ -450,7 +459,7 @@ export function EditProfilePage({ v, values, errors }: { v: ViewBase; values: Fo
         <fieldset class="card">
           <legend>{m.profiles.sections.company}</legend>
           <p class="hint">{m.profiles.hints.tenure}</p>
-          <VisibilitySelect m={m} field="tenure" values={values} errors={errors} />
+          <StandaloneVisibility m={m} field="tenure" values={values} errors={errors} />
         </fieldset>
         <p class="actions">
           <Submit label={m.profiles.save} />
