@@ -85,6 +85,11 @@ export function createApp(deps: AppDeps) {
   const linkedInLimit = limit(MAX_ZIP_BYTES + 64 * 1024);
   const limitFor = (p: string) => (p === '/admin/roster/import' ? uploadLimit : p === '/profile/photo' ? photoLimit : p === '/profile/import' ? linkedInLimit : defaultLimit);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
+  // A NUL in the address (%00) is never a real request, and PostgreSQL refuses it in text.
+  app.use('*', async (c, next) => {
+    if (/%00/i.test(c.req.url)) throw new AppError('BAD_REQUEST');
+    return next();
+  });
   app.use('*', flash());
   app.use('*', csrf());
   app.use('*', twoFactorGate());

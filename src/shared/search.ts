@@ -11,9 +11,12 @@ export function toHiragana(value: string): string {
 }
 
 /** NFKC (full-width letters and half-width kana become standard), lower case, hiragana, single spaces. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
+const INVISIBLE = /[\u0000-\u001f\u007f\u200b-\u200d\u2060\ufeff]/g;
+
 export function fold(value: string | null | undefined): string {
   if (!value) return '';
-  return toHiragana(value.normalize('NFKC').toLowerCase())
+  return toHiragana(value.replace(INVISIBLE, ' ').normalize('NFKC').toLowerCase())
     .replace(/[\s\u3000]+/g, ' ')
     .trim();
 }

@@ -8,6 +8,7 @@ import { audit } from '../../shared/audit.ts';
 import { AppError } from '../../shared/errors.ts';
 import { findUserById } from './accounts.repository.ts';
 import type { Actor } from '../../shared/http/context.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 interface Ctx {
   auth: Auth;
@@ -24,10 +25,15 @@ export async function getProfile(db: Db, actor: Actor): Promise<{ nameKana: stri
 }
 
 export async function updateProfile(db: Db, actor: Actor, input: { name: string; nameKana: string; locale: 'ja' | 'en' }) {
-  await db
-    .update(users)
-    .set({ name: input.name, nameKana: input.nameKana || null, locale: input.locale, updatedAt: new Date() })
-    .where(eq(users.id, actor.id));
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t
+      .update(users)
+      .set({ name: input.name, nameKana: input.nameKana || null, locale: input.locale, updatedAt: new Date() })
+      .where(eq(users.id, actor.id));
+    // The directory shows and searches the name: its rows follow the change.
+    await refreshDirectory(t, actor.id);
+  });
 }
 
 export async function countSessions(ctx: Pick<Ctx, 'auth' | 'headers'>): Promise<number> {

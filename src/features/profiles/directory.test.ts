@@ -3,6 +3,7 @@
  * former colleagues, and who is listed at all (rehired, access revoked, maintenance).
  */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type PersonKind, type TestApp, type TestResponse, type TestUser } from '../../../test/app.ts';
@@ -130,11 +131,11 @@ function colleagues(res: TestResponse): Map<string, string> {
 
 const search = (client: Client, q: string, extra = '') => client.get(`/members?q=${encodeURIComponent(q)}${extra}`);
 
-async function tinyPng(r: number): Promise<Uint8Array> {
+async function tinyPng(r: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await sharp({ create: { width: 32, height: 32, channels: 3, background: { r, g: 80, b: 80 } } }).png().toBuffer());
 }
 
-async function uploadPhoto(client: Client, bytes: Uint8Array): Promise<string> {
+async function uploadPhoto(client: Client, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const body = new FormData();
   body.set('_csrf', await client.csrfToken());
   body.set('photo', new File([bytes], 'me.png', { type: 'image/png' }));
@@ -352,12 +353,15 @@ describe('blocks', () => {
 describe('hiding from the directory', () => {
   it('a hidden member is found and opened by nobody (operators included); her own profile still works; showing restores', async () => {
     const tag = `hideqz${unique()}`;
-    const carol = await signedInMember(`隠 可奈 ${unique()}`, { currentTitle: tag, vis_currentTitle: 'network' });
-    const clients = await Promise.all(KINDS.map(async (k) => ({ kind: k, client: (await t.signedIn(k)).client })));
+    const carol = await signedInMember(`隠 可奈 ${unique()}`, { currentTitle: tag, vis_currentTitle: 'network', vis_photo: 'network' });
+    const photo = await uploadPhoto(carol.client, await tinyPng(120));
+    const clients: { kind: PersonKind; client: Client }[] = [];
+    for (const kind of KINDS) clients.push({ kind, client: (await t.signedIn(kind)).client });
 
     for (const { kind, client } of clients) {
       expect(hits(await search(client, tag)), kind).toContain(carol.user.id);
       expect((await client.get(`/members/${carol.user.id}`)).status, kind).toBe(200);
+      expect((await client.get(photo)).status, kind).toBe(200);
     }
 
     const hide = await carol.client.post('/profile/hidden', { hidden: '1' });
@@ -366,11 +370,13 @@ describe('hiding from the directory', () => {
       expect(hits(await search(client, tag)), kind).not.toContain(carol.user.id);
       expect(hits(await client.get('/members')), kind).not.toContain(carol.user.id);
       expect((await client.get(`/members/${carol.user.id}`)).status, kind).toBe(404);
+      expect((await client.get(photo)).status, kind).toBe(404);
     }
     const own = await carol.client.get('/profile');
     expect(own.status).toBe(200);
     expect(own.body).toContain(tag);
     expect(own.body).toContain(ja.profiles.hide.hidden);
+    expect((await carol.client.get(photo)).status).toBe(200);
     // Maintenance does not list her again, nor does saving her profile.
     await directoryMaintenance({ db: t.db, config: t.config });
     expect((await carol.client.post('/profile/edit', { name: carol.user.name, currentTitle: tag, vis_currentTitle: 'network' })).status).toBe(303);
@@ -453,6 +459,63 @@ describe('former colleagues', () => {
 
     // No suggestions once the viewer searches or filters.
     expect(section((await search(viewer.client, '重なり')).body, 'colleagues-h')).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------- changes made elsewhere
+
+describe('the directory follows changes made outside the profile editor', () => {
+  it('a name changed in the account settings is what the directory finds and shows', async () => {
+    const before = `旧姓${unique()}`;
+    const after = `新姓${unique()}`;
+    const { user, client } = await signedInMember(`${before} 花子`);
+    const { client: other } = await t.signedIn('alumnus');
+    expect(hits(await search(other, before))).toContain(user.id);
+
+    const res = await client.post('/account/profile', { name: `${after} 花子`, nameKana: 'しんせい はなこ', locale: 'ja' });
+    expect(res.status).toBe(303);
+    expect((await other.get(`/members/${user.id}`)).body).toContain(`${after} 花子`);
+    const found = await search(other, after);
+    expect(hits(found)).toContain(user.id);
+    expect(section(found.body, 'results-h')).toContain(`${after} 花子`);
+    expect(hits(await search(other, 'しんせい'))).toContain(user.id);
+    expect(hits(await search(other, before))).not.toContain(user.id);
+  });
+
+  it('a roster re-import that moves a member to another department and leave year updates the filters and the card', async () => {
+    const employeeNumber = `RI-${unique()}`;
+    const oldName = `旧所属部${unique()}`;
+    const newName = `新所属部${unique()}`;
+    const oldDept = await department(oldName);
+    const id = await member({ name: `異動 記録 ${unique()}`, visibility: { tenure: 'network' } });
+    await t.db.insert(rosterEntries).values({ employeeNumber, name: '異動 記録', departmentId: oldDept, joinedOn: '2010-04-01', leftOn: '2019-03-31', userId: id });
+    await refreshDirectory(t.db, id);
+    const { client: alumnus } = await t.signedIn('alumnus');
+    expect(hits(await alumnus.get(`/members?department=${oldDept}`))).toContain(id);
+
+    // The operator re-imports the roster: the same person, another department, another leave date.
+    const { client: operator } = await t.signedIn('operator');
+    const csv = `社員番号,氏名,部署,入社日,退職日\r\n${employeeNumber},異動 記録,${newName},2010/4/1,2021/3/31\r\n`;
+    const body = new FormData();
+    body.set('_csrf', await operator.csrfToken());
+    body.set('encoding', 'auto');
+    body.set('file', new File([csv], 'roster.csv', { type: 'text/csv' }));
+    const up = await operator.request('POST', '/admin/roster/import', { body, headers: { origin: new URL(t.config.baseUrl).origin } });
+    expect(up.status).toBe(303);
+    expect((await operator.post(`${up.location!}/commit`)).status).toBe(303);
+    await t.runJobs();
+    const [moved] = await t.db.select().from(departments).where(eq(departments.nameJa, newName));
+    expect(moved).toBeDefined();
+
+    // The profile page reads the roster live …
+    expect((await alumnus.get(`/members/${id}`)).body).toContain(newName);
+    // … and the directory (filters, card) must say the same.
+    expect(hits(await alumnus.get(`/members?department=${moved!.id}`))).toContain(id);
+    expect(hits(await alumnus.get(`/members?department=${oldDept}`))).not.toContain(id);
+    expect(hits(await alumnus.get('/members?leftFrom=2021&leftTo=2021'))).toContain(id);
+    const card = section((await alumnus.get(`/members?department=${moved!.id}`)).body, 'results-h') ?? '';
+    expect(card).toContain(newName);
+    expect(card).not.toContain(oldName);
   });
 });
 

@@ -63,6 +63,8 @@ export function proposeChanges(record: ProfileRecord, li: LinkedInProfile): Prop
 }
 
 const MONTH = /^(19|20)\d{2}-(0[1-9]|1[0-2])$/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const str = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length <= max ? v : null);
 
 /** The picked changes from the form (apply_<key> ticked, value_<key> holding JSON); invalid values are dropped. */
@@ -81,7 +83,8 @@ export function readPickedChanges(values: Record<string, string>) {
     if (values[`apply_${key}`] !== 'on') continue;
     let value: unknown;
     try {
-      value = JSON.parse(values[`value_${key}`] ?? 'null');
+      // Control characters (a NUL written as \u0000 in the JSON) never reach the database.
+      value = JSON.parse(values[`value_${key}`] ?? 'null', (_k, v: unknown) => (typeof v === 'string' ? v.replace(CONTROL, '') : v));
     } catch {
       continue;
     }
@@ -121,6 +124,8 @@ export function readPickedChanges(values: Record<string, string>) {
               fromMonth: typeof c.fromMonth === 'string' && MONTH.test(c.fromMonth) ? c.fromMonth : null,
               toMonth: typeof c.toMonth === 'string' && MONTH.test(c.toMonth) ? c.toMonth : null,
             }))
+            // As in the editor, a position cannot end before it starts.
+            .filter((c) => !(c.fromMonth && c.toMonth && c.fromMonth > c.toMonth))
             .slice(0, LIMITS.career);
         }
         break;

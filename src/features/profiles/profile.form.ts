@@ -48,7 +48,8 @@ export function parseProfileForm(m: Messages, v: FormValues): { ok: true; data: 
   const errors: FieldErrors = {};
   const f = m.profiles.fields;
   const str = (name: string, max: number, label: string, required = false): string => {
-    const value = (v[name] ?? '').trim();
+    // Zero-width characters alone do not make a value (a name of only U+200B is empty).
+    const value = (v[name] ?? '').replace(/[\u200b-\u200d\u2060\ufeff]/g, '').trim();
     if (required && !value) errors[name] = fmt(m.validation.required, { field: label });
     else if (value.length > max) errors[name] = fmt(m.validation.tooLong, { field: label, max: String(max) });
     return value;

@@ -168,11 +168,18 @@ export function directoryRows(p: ProfileRecord): DirectoryRow[] {
     const v = presentProfile(p, { self: false, audience });
     if (!v.name) continue;
     // Searchable values, each folded on its own (pieces never span two values).
+    const romaji = v.nameKana ? kanaToRomaji(v.nameKana) : undefined;
+    // Names also without their space, so 山田花子 and yamadahanako find 山田 花子.
+    const joined = (s: string | undefined) => (s && /\s/.test(s.trim()) ? s.replace(/\s+/g, '') : undefined);
     const values = [
       v.name,
+      joined(v.name),
       v.nameKana,
-      v.nameKana ? kanaToRomaji(v.nameKana) : undefined,
+      joined(v.nameKana),
+      romaji,
+      joined(romaji),
       v.nameRomaji,
+      joined(v.nameRomaji),
       v.currentEmployer,
       v.currentTitle,
       ...(v.skills ?? []),

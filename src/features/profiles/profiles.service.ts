@@ -187,6 +187,7 @@ export interface SearchParams {
 }
 
 export const PAGE_SIZE = 20;
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 function decodeCursor(value: string | undefined): { key: string; id: string } | undefined {
   if (!value) return undefined;
@@ -206,8 +207,9 @@ export async function searchDirectory(db: Db, config: Config, actor: Actor, p: S
   await countView(db, config, actor, 'searches');
   const exclude = [actor.id, ...(await repo.blockedEitherWay(db, actor.id))];
   const after = decodeCursor(p.after);
-  // Sorting by time needs a timestamp cursor; a cursor of another sort is ignored.
-  const validAfter = after && (p.sort === 'kana' || !Number.isNaN(Date.parse(after.key))) ? after : undefined;
+  // A cursor must look exactly like the keys the query produces; anything else starts from page 1.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
+  const validAfter = after && (p.sort === 'kana' ? !/[\u0000-\u001f]/.test(after.key) : TIME_KEY.test(after.key)) ? after : undefined;
   const hits = await repo.searchDirectory(db, {
     audience: audienceFor(actor),
     terms: queryTerms(p.q),

@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type PersonKind, type TestApp, type TestResponse, type TestUser } from '../../../test/app.ts';
 import { departments, rosterEntries, VISIBILITIES, type Audience, type Visibility } from '../../db/schema.ts';
 import { PROFILE_FIELDS, type ProfileField } from './profile.fields.ts';
+import { messages } from '../../shared/i18n/index.ts';
+
+const ja = messages('ja');
 
 let t: TestApp;
 let alice: TestUser;
@@ -63,11 +66,9 @@ const MARKERS: Record<ProfileField, string[]> = {
 /** Fields the directory card holds (the others never appear in a list). */
 const CARD_FIELDS: readonly ProfileField[] = ['name', 'nameKana', 'photo', 'currentEmployer', 'currentTitle', 'industry', 'location', 'skills', 'tenure'];
 
-/** Search queries that only a value of one field can match. */
+/** Search queries that only a value of one field can match (the name is searched for the card check; folding itself is tested in directory.test.ts). */
 const SEARCHES: readonly { field: ProfileField; q: string }[] = [
-  { field: 'name', q: '鵺野' },
   { field: 'nameKana', q: 'ぬえの' },
-  { field: 'nameKana', q: 'ヌエノ' },
   { field: 'nameKana', q: 'nueno' }, // romaji derived from the kana reading
   { field: 'nameRomaji', q: 'QZROMAJI' },
   { field: 'currentEmployer', q: 'qzemployer' },
@@ -75,7 +76,6 @@ const SEARCHES: readonly { field: ProfileField; q: string }[] = [
   { field: 'skills', q: 'qzskill' },
   { field: 'achievements', q: 'Qzachievement' },
   { field: 'career', q: 'Qzcareeremp' },
-  { field: 'career', q: 'Qzcareertitle' },
   { field: 'bio', q: '鵺自己紹介' },
   { field: 'bio', q: 'qzbioen' },
 ];
@@ -85,7 +85,6 @@ const FILTERS: readonly { field: ProfileField; query: () => string }[] = [
   { field: 'industry', query: () => 'industry=energy' },
   { field: 'location', query: () => 'prefecture=47' },
   { field: 'wants', query: () => 'wants=mentor' },
-  { field: 'wants', query: () => 'wants=return&wants=mentor' },
   { field: 'skills', query: () => `skill=${encodeURIComponent('ＱＺＳＫＩＬＬ')}` },
   { field: 'tenure', query: () => `department=${deptId}` },
   { field: 'tenure', query: () => 'leftFrom=2019&leftTo=2019' },
@@ -241,13 +240,16 @@ describe('every visibility × every viewer', () => {
     const selfPage = await aliceClient.get(`/members/${alice.id}`);
     check('self: /members/<own id> redirects to /profile', selfPage.status === 303 && selfPage.location === '/profile', true);
     check('self: own photo is served', (await aliceClient.get(photoPath)).status === 200, true);
-    for (const { q } of SEARCHES) check(`self: search "${q}" lists Alice`, listsAlice(await aliceClient.get(`/members?q=${encodeURIComponent(q)}`)), false);
-    for (const { query } of FILTERS) check(`self: filter ${query()} lists Alice`, listsAlice(await aliceClient.get(`/members?${query()}`)), false);
+    for (const q of ['鵺野', 'nueno', 'qzskill']) check(`self: search "${q}" lists Alice`, listsAlice(await aliceClient.get(`/members?q=${encodeURIComponent(q)}`)), false);
+    check('self: filter by her department lists Alice', listsAlice(await aliceClient.get(`/members?department=${deptId}`)), false);
 
     // Her previews show exactly what each audience sees.
     for (const audience of ['alumni', 'staff'] as const) {
       const preview = await aliceClient.get(`/profile?as=${audience}`);
-      const sees = (field: ProfileField) => vis[field] === 'network' || vis[field] === audience;
+      const nameSeen = vis.name === 'network' || vis.name === audience;
+      // An audience that may not see her name cannot see her profile at all: the preview says so and shows no field.
+      const sees = (field: ProfileField) => nameSeen && (vis[field] === 'network' || vis[field] === audience);
+      check(`preview as ${audience}: says the profile is hidden (name ${vis.name})`, preview.body.includes(ja.profiles.previewHidden.split('{audience}')[1]!.slice(0, 12)), !nameSeen);
       for (const field of PROFILE_FIELDS) {
         if (field === 'name' || field === 'photo') continue; // the preview shows her name and photo controls regardless
         for (const m of MARKERS[field]) check(`preview as ${audience}: ${field} (${vis[field]}) via ${m}`, preview.body.includes(m), sees(field));

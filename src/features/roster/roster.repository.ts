@@ -79,8 +79,8 @@ export function pgArray(values: readonly (string | boolean | null)[]): string {
  * file changes nothing); an e-mail address or consent already on record is never erased
  * by a file that lacks it.
  */
-export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds: Map<string, string>): Promise<BatchCounts> {
-  if (people.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds: Map<string, string>): Promise<BatchCounts & { changedUserIds: string[] }> {
+  if (people.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedUserIds: [] };
   const rows = people.map((p) => p.entry);
   const col = <T extends string | boolean | null>(f: (r: RosterRow) => T) => pgArray(rows.map(f));
   const result = (await db.execute(sql`
@@ -104,16 +104,18 @@ export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds
       IS DISTINCT FROM (excluded.name, excluded.name_kana, excluded.name_romaji, excluded.department_id, excluded.title,
            excluded.joined_on, excluded.left_on, excluded.leave_reason_category, excluded.rehire_eligible,
            coalesce(excluded.personal_email, e.personal_email), e.contact_consent or excluded.contact_consent)
-    RETURNING (xmax = 0) AS inserted`)) as unknown as { rows: { inserted: boolean }[] };
+    RETURNING (xmax = 0) AS inserted, e.user_id`)) as unknown as { rows: { inserted: boolean; user_id: string | null }[] };
   const returned = result.rows;
   const inserted = returned.filter((r) => r.inserted).length;
-  const counts = { inserted, updated: returned.length - inserted, unchanged: people.length - returned.length };
+  // Members whose roster facts changed: their directory rows (years, departments) must follow.
+  const changedUsers = new Set(returned.flatMap((r) => (r.user_id ? [r.user_id] : [])));
+  const counts = { inserted, updated: returned.length - inserted, unchanged: people.length - returned.length, changedUserIds: [] as string[] };
 
   const periods = people.flatMap((p) =>
     p.periods.filter((x) => departmentIds.has(x.department)).map((x) => ({ n: p.entry.employeeNumber, d: departmentIds.get(x.department)!, from: x.fromOn, to: x.toOn })),
   );
   if (periods.length > 0) {
-    await db.execute(sql`
+    const history = (await db.execute(sql`
       INSERT INTO roster_departments AS h (roster_entry_id, department_id, from_on, to_on)
       SELECT e.id, p.department_id, p.from_on, p.to_on
       FROM unnest(${pgArray(periods.map((x) => x.n))}::text[], ${pgArray(periods.map((x) => x.d))}::uuid[],
@@ -121,8 +123,11 @@ export async function upsertPeople(db: Db, people: PersonRecord[], departmentIds
            AS p(employee_number, department_id, from_on, to_on)
       JOIN roster_entries e ON e.employee_number = p.employee_number
       ON CONFLICT ON CONSTRAINT roster_departments_period_key DO UPDATE SET to_on = excluded.to_on
-      WHERE h.to_on IS DISTINCT FROM excluded.to_on`);
+      WHERE h.to_on IS DISTINCT FROM excluded.to_on
+      RETURNING (SELECT user_id FROM roster_entries WHERE id = h.roster_entry_id) AS user_id`)) as unknown as { rows: { user_id: string | null }[] };
+    for (const r of history.rows) if (r.user_id) changedUsers.add(r.user_id);
   }
+  counts.changedUserIds = [...changedUsers];
   return counts;
 }
 

@@ -30,6 +30,7 @@ import {
   type RowError,
 } from './roster.parse.ts';
 import * as repo from './roster.repository.ts';
+import { refreshDirectory } from '../profiles/profiles.service.ts';
 
 export const ROSTER_IMPORT_QUEUE = 'roster.import';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -257,6 +258,7 @@ export async function runImport(
     totals = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const c = await repo.upsertPeople(t, batch, departmentIds);
+      for (const userId of c.changedUserIds) await refreshDirectory(t, userId);
       const next = { inserted: totals.inserted + c.inserted, updated: totals.updated + c.updated, unchanged: totals.unchanged + c.unchanged };
       await t
         .update(rosterImports)

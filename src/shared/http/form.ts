@@ -10,6 +10,9 @@ import type { FieldErrors } from '../views/form.tsx';
 
 export type FormValues = Record<string, string>;
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
 export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FieldErrors; values: FormValues };
 
 /** Reads an urlencoded or multipart body as strings only (files and repeated keys are ignored). */
@@ -18,7 +21,9 @@ export async function readForm(c: Context<AppEnv>): Promise<FormValues> {
   const out: FormValues = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;
-    if (typeof v === 'string') out[k] = v;
+    // NUL and other control characters (but tab and line breaks) are never meant: PostgreSQL
+    // refuses NUL in text, so they are removed here, once, for every form.
+    if (typeof v === 'string') out[k] = v.replace(CONTROL_CHARACTERS, '');
   }
   return out;
 }

@@ -209,9 +209,9 @@ export function OwnProfilePage(p: {
       {p.previewAs === 'self' ? (
         <p class="muted">{m.profiles.onlyYou}</p>
       ) : (
-        <p class="notice">{fmt(m.profiles.previewNote, { audience: p.previewAs === 'alumni' ? m.profiles.directory.audienceAlumni : m.profiles.directory.audienceStaff })}</p>
+        <p class="notice">{fmt(p.profile.name ? m.profiles.previewNote : m.profiles.previewHidden, { audience: p.previewAs === 'alumni' ? m.profiles.directory.audienceAlumni : m.profiles.directory.audienceStaff })}</p>
       )}
-      <ProfileView v={p.v} p={p.profile} visibility={p.previewAs === 'self' ? p.visibility : undefined} />
+      {p.profile.name ? <ProfileView v={p.v} p={p.profile} visibility={p.previewAs === 'self' ? p.visibility : undefined} /> : null}
       <section class="card" aria-labelledby="photo-h">
         <h2 id="photo-h">{m.profiles.photo.title}</h2>
         <form method="post" action="/profile/photo" enctype="multipart/form-data">

@@ -14,6 +14,7 @@ export const profilesEn = {
   previewAlumni: 'An alumnus',
   previewStaff: 'Company staff',
   previewNote: 'This is what {audience} sees. Fields they may not see are left out.',
+  previewHidden: 'Your name is not shown to {audience}, so they cannot find or open your profile at all.',
   onlyYou: 'Only you can see the fields marked “Only me”.',
   emptyProfile: 'Nothing to show yet.',
   sections: {

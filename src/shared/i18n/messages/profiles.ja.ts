@@ -16,6 +16,7 @@ export const profilesJa: Messages['profiles'] = {
   previewAlumni: 'アルムナイ',
   previewStaff: '会社の社員',
   previewNote: '{audience}からはこのように見えます。見ることのできない項目は表示されません。',
+  previewHidden: '表示名が{audience}に公開されていないため、あなたのプロフィールは検索することも開くこともできません。',
   onlyYou: '「自分のみ」の項目はあなただけが見られます。',
   emptyProfile: 'まだ表示する内容がありません。',
   sections: {
