@@ -52,16 +52,29 @@ const dateTimeFormats: Record<Locale, Intl.DateTimeFormatOptions> = {
   en: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
 };
 
+/**
+ * Creating an Intl.DateTimeFormat costs far more than using one (a directory page with 20
+ * dates spent most of its rendering time creating them), so each is made once and kept.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(kind: 'date' | 'dateTime', locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      kind === 'dateTime' ? { ...dateTimeFormats[locale], timeZone } : { year: 'numeric', month: locale === 'ja' ? 'long' : 'short', day: 'numeric', timeZone };
+    f = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Formats an instant in the network's time zone, in the language's usual way. */
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { ...dateTimeFormats[locale], timeZone }).format(date);
+  return formatter('dateTime', locale, timeZone).format(date);
 }
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
-    year: 'numeric',
-    month: locale === 'ja' ? 'long' : 'short',
-    day: 'numeric',
-    timeZone,
-  }).format(date);
+  return formatter('date', locale, timeZone).format(date);
 }

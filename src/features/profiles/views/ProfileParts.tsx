@@ -34,10 +34,17 @@ export function locationLabel(m: Messages, locale: Locale, loc: { country: strin
   return countryName(m, locale, loc.country);
 }
 
+const regionNames = new Map<Locale, Intl.DisplayNames>();
+
 export function countryName(m: Messages, locale: Locale, code: string): string {
   if (code === 'ZZ') return m.profiles.otherCountry;
   try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+    let names = regionNames.get(locale);
+    if (!names) {
+      names = new Intl.DisplayNames([locale], { type: 'region' });
+      regionNames.set(locale, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }
