@@ -76,13 +76,19 @@ export function kanaToRomaji(kana: string): string {
   return out;
 }
 
-/** Every distinct two-character piece of each value's words (spaces never inside a piece). */
+/**
+ * Every distinct two-character piece of each value's words (spaces never inside a piece),
+ * and every single non-ASCII character (a kanji or kana alone is a real query: 堤, 林).
+ */
 export function bigrams(values: readonly string[]): string[] {
   const set = new Set<string>();
   for (const value of values) {
     for (const word of value.split(' ')) {
       const chars = Array.from(word);
-      for (let i = 0; i + 1 < chars.length; i++) set.add(chars[i]! + chars[i + 1]!);
+      for (let i = 0; i < chars.length; i++) {
+        if (chars[i]!.charCodeAt(0) > 0x7f) set.add(chars[i]!);
+        if (i + 1 < chars.length) set.add(chars[i]! + chars[i + 1]!);
+      }
     }
   }
   return [...set];

@@ -182,6 +182,8 @@ export interface DirectoryQuery {
   prefecture?: string | undefined;
   wants?: string[] | undefined;
   sort: DirectorySort;
+  /** How many matches a text search collects at most (default SEARCH_CAP; tests use a small one). */
+  cap?: number;
   /** Keyset cursor: the sort value and user id of the last row of the previous page. */
   after?: { key: string; id: string } | undefined;
   limit: number;
@@ -194,17 +196,33 @@ export interface DirectoryHit {
 }
 
 /**
- * One page of the directory for an audience. Terms of 3+ characters use the trigram
- * index (LIKE); 2-character terms use the bigram array (`grams @>`), which a trigram
- * index cannot serve; a 1-character term is checked with strpos alongside the others.
+ * A text search collects at most this many matches, then sorts and pages through them.
+ * Walking the sort index and filtering is fast for listings, but a name search's matches
+ * sit together in kana order (田中 → たなか…), so that walk could read half the directory
+ * before finding one; collecting the matches through the GIN indexes costs at most this
+ * many row reads whatever the term. More matches than this are reported to the viewer as
+ * "add a word or a filter" (as large directories do), and the page shows the first of them.
  */
-export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryHit[]> {
+export const SEARCH_CAP = 1000;
+
+export interface DirectoryPage {
+  hits: DirectoryHit[];
+  /** More members match a text search than SEARCH_CAP: only that many are sorted and paged. */
+  capped: boolean;
+}
+
+/**
+ * One page of the directory for an audience. Terms of 3+ characters use the trigram
+ * index (LIKE); terms of 1–2 characters use the pieces array (`grams @>`), which a trigram
+ * index cannot serve (it holds every two-character piece, and every single kana or kanji).
+ */
+export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<DirectoryPage> {
   const d = directoryEntries;
   const where: SQL[] = [eq(d.audience, q.audience)];
   for (const term of q.terms) {
     const length = Array.from(term).length;
     if (length >= 3) where.push(sql`${d.searchText} like ${`%${escapeLike(term)}%`}`);
-    else if (length === 2) where.push(sql`${d.grams} @> array[${term}]::text[]`);
+    else if (length === 2 || term.charCodeAt(0) > 0x7f) where.push(sql`${d.grams} @> array[${term}]::text[]`);
     else where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
   }
   if (q.exclude.length) where.push(sql`${d.userId} <> all(array[${sql.join(q.exclude.map((id) => sql`${id}`), sql`, `)}]::text[])`);
@@ -216,25 +234,46 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
   if (q.country) where.push(eq(d.country, q.country));
   if (q.prefecture) where.push(eq(d.prefecture, q.prefecture));
   if (q.wants?.length) where.push(sql`${d.wants} && array[${sql.join(q.wants.map((w) => sql`${w}`), sql`, `)}]::text[]`);
-  let order: SQL[];
-  let keyCol: SQL;
-  if (q.sort === 'kana') {
-    keyCol = sql`${d.sortKey}`;
-    if (q.after) where.push(sql`(${d.sortKey}, ${d.userId}) > (${q.after.key}, ${q.after.id})`);
-    order = [asc(d.sortKey), asc(d.userId)];
-  } else {
-    const col = q.sort === 'joined' ? d.joinedAt : d.updatedAt;
-    keyCol = sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-    if (q.after) where.push(sql`(${col}, ${d.userId}) < (${q.after.key}::timestamptz, ${q.after.id})`);
-    order = [desc(col), desc(d.userId)];
+
+  const timeCol = q.sort === 'joined' ? sql`joined_at` : sql`updated_at`;
+  const keyExpr = q.sort === 'kana' ? sql`sort_key` : sql`to_char(${timeCol} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const after = q.after
+    ? q.sort === 'kana'
+      ? sql`(sort_key, user_id) > (${q.after.key}, ${q.after.id})`
+      : sql`(${timeCol}, user_id) < (${q.after.key}::timestamptz, ${q.after.id})`
+    : sql`true`;
+  const order = q.sort === 'kana' ? sql`sort_key, user_id` : sql`${timeCol} desc, user_id desc`;
+
+  if (q.terms.length === 0) {
+    // A listing: walk the sort index from the cursor, filtering as it goes.
+    const result = await db.execute(sql`
+      select user_id, card, ${keyExpr} as key from ${d}
+      where ${and(...where)} and ${after}
+      order by ${order} limit ${q.limit}`);
+    return { hits: toHits(result), capped: false };
   }
-  const rows = await db
-    .select({ userId: d.userId, card: d.card, key: sql<string>`${keyCol}` })
-    .from(d)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(q.limit);
-  return rows.map((r) => ({ userId: r.userId, card: r.card as unknown as DirectoryCard, cursor: { key: r.key, id: r.userId } }));
+  // A search: the matches (at most cap + 1) through the indexes, then sorted and paged.
+  const cap = q.cap ?? SEARCH_CAP;
+  const result = await db.execute(sql`
+    with matches as materialized (
+      select user_id, card, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
+    )
+    select user_id, card, ${keyExpr} as key, (select count(*) from matches)::int as matched
+    from matches where ${after}
+    order by ${order} limit ${q.limit}`);
+  const rows = rowsOf(result);
+  return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows?: Record<string, unknown>[] }).rows ?? (result as Record<string, unknown>[]);
+}
+
+function toHits(result: unknown): DirectoryHit[] {
+  return rowsOf(result).map((r) => {
+    const card = (typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as DirectoryCard;
+    return { userId: String(r.user_id), card, cursor: { key: String(r.key), id: String(r.user_id) } };
+  });
 }
 
 /** Whether a member has a directory row for an audience (i.e. that audience may see them at all). */
@@ -303,8 +342,7 @@ export async function formerColleagues(db: Db, userId: string, audience: Audienc
     order by (o.t - o.f) desc, o.user_id
     limit ${limit}
   `);
-  const rows = (result as unknown as { rows: Record<string, unknown>[] }).rows ?? (result as unknown as Record<string, unknown>[]);
-  return rows.map((r) => ({
+  return rowsOf(result).map((r) => ({
     userId: String(r.user_id),
     card: (typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as DirectoryCard,
     departmentId: String(r.dept),

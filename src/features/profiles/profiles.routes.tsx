@@ -179,6 +179,7 @@ export const profileRoutes = new Hono<AppEnv>()
         hits={result.hits}
         next={result.next}
         paged={Boolean(after)}
+        capped={result.capped}
         colleagues={colleagues}
       />,
     );

@@ -210,7 +210,7 @@ export async function searchDirectory(db: Db, config: Config, actor: Actor, p: S
   // A cursor must look exactly like the keys the query produces; anything else starts from page 1.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
   const validAfter = after && (p.sort === 'kana' ? !/[\u0000-\u001f]/.test(after.key) : TIME_KEY.test(after.key)) ? after : undefined;
-  const hits = await repo.searchDirectory(db, {
+  const result = await repo.searchDirectory(db, {
     audience: audienceFor(actor),
     terms: queryTerms(p.q),
     exclude,
@@ -226,9 +226,9 @@ export async function searchDirectory(db: Db, config: Config, actor: Actor, p: S
     after: validAfter,
     limit: PAGE_SIZE + 1,
   });
-  const page = hits.slice(0, PAGE_SIZE);
+  const page = result.hits.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
-  return { hits: page, next: hits.length > PAGE_SIZE && last ? encodeCursor(last.cursor) : null };
+  return { hits: page, next: result.hits.length > PAGE_SIZE && last ? encodeCursor(last.cursor) : null, capped: result.capped };
 }
 
 export async function formerColleagues(db: Db, actor: Actor, limit = 6) {

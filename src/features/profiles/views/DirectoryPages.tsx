@@ -4,7 +4,7 @@ import { fmt, formatDateTime } from '../../../shared/i18n/index.ts';
 import { TableWrap } from '../../../shared/views/table.tsx';
 import { INDUSTRIES, PREFECTURES } from '../profile.fields.ts';
 import type { Tenure } from '../profile.present.ts';
-import type { ColleagueRow, DirectoryHit, VolumeRow } from '../profiles.repository.ts';
+import { SEARCH_CAP, type ColleagueRow, type DirectoryHit, type VolumeRow } from '../profiles.repository.ts';
 import { industryLabel, MemberCard, TenureList, type ViewBase } from './ProfileParts.tsx';
 
 export interface DirectoryFilters {
@@ -38,6 +38,7 @@ export function DirectoryPage(p: {
   hits: DirectoryHit[];
   next: string | null;
   paged: boolean;
+  capped: boolean;
   colleagues: ColleagueRow[] | null;
 }) {
   const { m, locale } = p.v;
@@ -178,6 +179,7 @@ export function DirectoryPage(p: {
       ) : null}
       <section aria-labelledby="results-h">
         <h2 id="results-h">{d.results}</h2>
+        {p.capped ? <p class="notice notice--warning">{fmt(d.capped, { count: SEARCH_CAP.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-GB') })}</p> : null}
         {p.hits.length === 0 ? (
           <p>{d.none}</p>
         ) : (

@@ -188,6 +188,7 @@ export const profilesEn = {
     apply: 'Search',
     clear: 'Clear',
     results: 'Members',
+    capped: 'More than {count} members match. Only {count} of them are sorted and listed here: add a word or a filter to narrow the search.',
     none: 'No member matches. Try fewer words or other filters.',
     next: 'Next page',
     first: 'First page',

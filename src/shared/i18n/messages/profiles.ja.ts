@@ -190,6 +190,7 @@ export const profilesJa: Messages['profiles'] = {
     apply: '検索',
     clear: 'クリア',
     results: 'メンバー',
+    capped: '{count}人を超えるメンバーが該当します。ここで並べ替えて表示しているのはそのうち{count}人です。言葉や絞り込みを加えて、検索を絞ってください。',
     none: '該当するメンバーはいません。言葉を減らすか、絞り込みを変えてください。',
     next: '次のページ',
     first: '最初のページ',
