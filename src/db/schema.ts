@@ -573,8 +573,12 @@ export const directoryEntries = pgTable(
     index('directory_sort_idx').on(t.audience, t.sortKey, t.userId),
     index('directory_joined_idx').on(t.audience, t.joinedAt, t.userId),
     index('directory_updated_idx').on(t.audience, t.updatedAt, t.userId),
-    index('directory_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
-    index('directory_grams_idx').using('gin', t.grams),
+    // One GIN index per audience (partial): a search never has to intersect with a bitmap of
+    // every row of its audience, which the planner otherwise builds from a btree on `audience`.
+    index('directory_trgm_alumni_idx').using('gin', sql`${t.searchText} gin_trgm_ops`).where(sql`audience = 'alumni'`),
+    index('directory_trgm_staff_idx').using('gin', sql`${t.searchText} gin_trgm_ops`).where(sql`audience = 'staff'`),
+    index('directory_grams_alumni_idx').using('gin', t.grams).where(sql`audience = 'alumni'`),
+    index('directory_grams_staff_idx').using('gin', t.grams).where(sql`audience = 'staff'`),
     index('directory_skills_idx').using('gin', t.skills),
     index('directory_wants_idx').using('gin', t.wants),
     index('directory_departments_idx').using('gin', t.departmentIds),

@@ -76,9 +76,18 @@ export function kanaToRomaji(kana: string): string {
   return out;
 }
 
+/** Longest word prefix kept as a piece: longer Latin queries are matched on their first 24 letters, then checked in the text. */
+export const MAX_PREFIX = 24;
+
+export const isAscii = (term: string): boolean => !/[^ -~]/.test(term);
+
 /**
- * Every distinct two-character piece of each value's words (spaces never inside a piece),
- * and every single non-ASCII character (a kanji or kana alone is a real query: 堤, 林).
+ * The pieces a GIN index serves queries from: every two-character piece of each word
+ * (spaces never inside a piece), every single non-ASCII character (a kanji or kana alone is
+ * a real query: 堤, 林), and every prefix of 3+ letters of each Latin word (or Latin run
+ * inside a word), so that
+ * "engin" or "tanaka" is one index lookup (common trigrams such as "eng" make a trigram
+ * search of English words slow on a large directory).
  */
 export function bigrams(values: readonly string[]): string[] {
   const set = new Set<string>();
@@ -89,6 +98,8 @@ export function bigrams(values: readonly string[]): string[] {
         if (chars[i]!.charCodeAt(0) > 0x7f) set.add(chars[i]!);
         if (i + 1 < chars.length) set.add(chars[i]! + chars[i + 1]!);
       }
+      // Latin runs inside a word count as words too: "google合同会社" is found by "goog".
+      for (const run of word.match(/[!-~]{3,}/g) ?? []) for (let n = 3; n <= Math.min(run.length, MAX_PREFIX); n++) set.add(run.slice(0, n));
     }
   }
   return [...set];

@@ -202,7 +202,8 @@ describe('search: Japanese folding, short words, several words, wildcards', () =
     const r1 = hits(await search(client, 'wqz50%of'));
     expect(r1).toContain(percent);
     expect(r1).not.toContain(xx);
-    const r2 = hits(await search(client, 'd_x9'));
+    // Latin terms match from the start of a word (or of a Latin run inside one).
+    const r2 = hits(await search(client, 'wqzcard_x'));
     expect(r2).toContain(underscore);
     expect(r2).not.toContain(y);
     const r3 = hits(await search(client, '%'));

@@ -13,7 +13,7 @@ import {
   users,
   type Audience,
 } from '../../db/schema.ts';
-import { escapeLike } from '../../shared/search.ts';
+import { escapeLike, isAscii, MAX_PREFIX } from '../../shared/search.ts';
 import type { CareerItem, DirectoryCard, DirectoryRow, ProfileRecord, Tenure } from './profile.present.ts';
 
 const toDate = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -221,8 +221,12 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
   const where: SQL[] = [eq(d.audience, q.audience)];
   for (const term of q.terms) {
     const length = Array.from(term).length;
-    if (length >= 3) where.push(sql`${d.searchText} like ${`%${escapeLike(term)}%`}`);
-    else if (length === 2 || term.charCodeAt(0) > 0x7f) where.push(sql`${d.grams} @> array[${term}]::text[]`);
+    if (isAscii(term) && length >= 3) {
+      // A Latin word prefix (tanaka, engin): one lookup of the pieces; beyond MAX_PREFIX letters, checked in the text too.
+      where.push(sql`${d.grams} @> array[${term.slice(0, MAX_PREFIX)}]::text[]`);
+      if (length > MAX_PREFIX) where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
+    } else if (length >= 3) where.push(sql`${d.searchText} like ${`%${escapeLike(term)}%`}`);
+    else if (length === 2 || !isAscii(term)) where.push(sql`${d.grams} @> array[${term}]::text[]`);
     else where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
   }
   if (q.exclude.length) where.push(sql`${d.userId} <> all(array[${sql.join(q.exclude.map((id) => sql`${id}`), sql`, `)}]::text[])`);
@@ -252,15 +256,20 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
       order by ${order} limit ${q.limit}`);
     return { hits: toHits(result), capped: false };
   }
-  // A search: the matches (at most cap + 1) through the indexes, then sorted and paged.
+  // A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
+  // With a LIMIT the planner may prefer reading the table in order until enough rows match,
+  // which on a large directory reads far more than the index would: it is told not to.
   const cap = q.cap ?? SEARCH_CAP;
-  const result = await db.execute(sql`
+  const result = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    return tx.execute(sql`
     with matches as materialized (
       select user_id, card, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
     )
     select user_id, card, ${keyExpr} as key, (select count(*) from matches)::int as matched
     from matches where ${after}
     order by ${order} limit ${q.limit}`);
+  });
   const rows = rowsOf(result);
   return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
 }

@@ -335,8 +335,18 @@ export async function unusualActivity(db: Db, config: Config, actor: Actor, now 
  * review period), and forgets view counts older than 30 days.
  */
 export async function directoryMaintenance({ db, config, logger, now = new Date() }: { db: Db; config: Config; logger?: Logger; now?: Date }): Promise<{ indexed: number; reminded: number }> {
-  const missing = await repo.unindexedMembers(db, 500);
-  for (const id of missing) await refreshDirectory(db, id);
+  // Every member without rows (after a migration that changed what the rows hold, all of them).
+  let indexed = 0;
+  const seen = new Set<string>();
+  for (let batch = await repo.unindexedMembers(db, 500); batch.length > 0; batch = await repo.unindexedMembers(db, 500)) {
+    // A member who still has no rows after a rebuild would come back forever: stop there.
+    if (batch.every((id) => seen.has(id))) break;
+    for (const id of batch) {
+      seen.add(id);
+      await refreshDirectory(db, id);
+    }
+    indexed += batch.length;
+  }
   const cutoff = new Date(now);
   cutoff.setMonth(cutoff.getMonth() - config.profileReviewMonths);
   const due = await repo.dueForReview(db, cutoff, 500);
@@ -364,6 +374,6 @@ export async function directoryMaintenance({ db, config, logger, now = new Date(
     });
   }
   await repo.pruneViews(db, new Date(now.getTime() - 30 * 24 * 3_600_000));
-  if (missing.length || due.length) logger?.info({ indexed: missing.length, reminded: due.length }, 'directory maintenance');
-  return { indexed: missing.length, reminded: due.length };
+  if (indexed || due.length) logger?.info({ indexed, reminded: due.length }, 'directory maintenance');
+  return { indexed, reminded: due.length };
 }

@@ -79,8 +79,15 @@ describe('bigrams', () => {
 
   it('counts code points, not UTF-16 units, and lists a piece once', () => {
     expect(bigrams(['𠮷野']).sort()).toEqual(['𠮷', '野', '𠮷野'].sort());
-    expect(bigrams(['abab'])).toEqual(['ab', 'ba']);
+    expect(bigrams(['abab']).sort()).toEqual(['ab', 'ba', 'aba', 'abab'].sort());
     expect(bigrams(['a', ''])).toEqual([]);
+  });
+
+  it('holds every 3+ letter prefix of a Latin word or of a Latin run inside a word', () => {
+    const grams = bigrams(['tanaka', 'google合同会社']);
+    for (const p of ['tan', 'tana', 'tanak', 'tanaka', 'goo', 'goog', 'googl', 'google']) expect(grams).toContain(p);
+    expect(grams).not.toContain('ana');
+    expect(grams).not.toContain('oogle');
   });
 });
 
