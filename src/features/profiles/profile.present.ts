@@ -6,6 +6,7 @@
 import type { Audience, ContactPreference, ProfileLink, Role, Visibility, Want } from '../../db/schema.ts';
 import { AUDIENCES } from '../../db/schema.ts';
 import { bigrams, fold, kanaToRomaji } from '../../shared/search.ts';
+import { filterTokens } from './filter-tokens.ts';
 import { PROFILE_FIELDS, type ProfileField, visibilityOf, visibleTo } from './profile.fields.ts';
 
 export interface CareerItem {
@@ -198,7 +199,18 @@ export function directoryRows(p: ProfileRecord): DirectoryRow[] {
       joinedAt: p.joinedAt,
       updatedAt: p.updatedAt,
       searchText: values.join('\n'),
-      grams: bigrams(values),
+      grams: [
+        ...bigrams(values),
+        ...filterTokens({
+          departmentIds: tenure ? tenure.periods.map((t) => t.departmentId) : [],
+          leftYear: tenure ? yearOf(tenure.leftOn) : null,
+          industry: v.industry ?? null,
+          country: v.location?.country ?? null,
+          prefecture: v.location?.prefecture ?? null,
+          skills: (v.skills ?? []).map((s) => fold(s)),
+          wants: v.wants ?? [],
+        }),
+      ],
       industry: v.industry ?? null,
       country: v.location?.country ?? null,
       prefecture: v.location?.prefecture ?? null,

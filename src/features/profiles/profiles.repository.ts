@@ -14,6 +14,7 @@ import {
   type Audience,
 } from '../../db/schema.ts';
 import { escapeLike, isAscii, MAX_PREFIX } from '../../shared/search.ts';
+import { leftYearTokens, token } from './filter-tokens.ts';
 import type { CareerItem, DirectoryCard, DirectoryRow, ProfileRecord, Tenure } from './profile.present.ts';
 
 const toDate = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -230,6 +231,19 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
     else where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
   }
   if (q.exclude.length) where.push(sql`${d.userId} <> all(array[${sql.join(q.exclude.map((id) => sql`${id}`), sql`, `)}]::text[])`);
+  if (q.terms.length > 0) {
+    // With text, the filters are pieces of the same GIN index (see filter-tokens.ts): one scan intersects them all.
+    const all: string[] = [];
+    if (q.departmentId) all.push(token.department(q.departmentId));
+    if (q.industry) all.push(token.industry(q.industry));
+    if (q.skill) all.push(token.skill(q.skill));
+    if (q.country) all.push(token.country(q.country));
+    if (q.prefecture) all.push(token.prefecture(q.prefecture));
+    if (all.length) where.push(sql`${d.grams} @> ${textArray(all)}`);
+    if (q.wants?.length) where.push(sql`${d.grams} && ${textArray(q.wants.map(token.want))}`);
+    if (q.leftFrom !== undefined || q.leftTo !== undefined) where.push(sql`${d.grams} && ${textArray(leftYearTokens(q.leftFrom, q.leftTo))}`);
+    return textSearch(db, q, where);
+  }
   if (q.departmentId) where.push(sql`${d.departmentIds} @> array[${q.departmentId}]::uuid[]`);
   if (q.leftFrom !== undefined) where.push(sql`${d.leftYear} >= ${q.leftFrom}`);
   if (q.leftTo !== undefined) where.push(sql`${d.leftYear} <= ${q.leftTo}`);
@@ -239,6 +253,17 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
   if (q.prefecture) where.push(eq(d.prefecture, q.prefecture));
   if (q.wants?.length) where.push(sql`${d.wants} && array[${sql.join(q.wants.map((w) => sql`${w}`), sql`, `)}]::text[]`);
 
+  const { keyExpr, after, order } = ordering(q);
+  // A listing: walk the sort index from the cursor, filtering as it goes.
+  const result = await db.execute(sql`
+    select user_id, card, ${keyExpr} as key from ${d}
+    where ${and(...where)} and ${after}
+    order by ${order} limit ${q.limit}`);
+  return { hits: toHits(result), capped: false };
+}
+
+/** The sort key, keyset condition and ORDER BY of a query's sort. */
+function ordering(q: DirectoryQuery) {
   const timeCol = q.sort === 'joined' ? sql`joined_at` : sql`updated_at`;
   const keyExpr = q.sort === 'kana' ? sql`sort_key` : sql`to_char(${timeCol} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   const after = q.after
@@ -247,18 +272,19 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
       : sql`(${timeCol}, user_id) < (${q.after.key}::timestamptz, ${q.after.id})`
     : sql`true`;
   const order = q.sort === 'kana' ? sql`sort_key, user_id` : sql`${timeCol} desc, user_id desc`;
+  return { keyExpr, after, order };
+}
 
-  if (q.terms.length === 0) {
-    // A listing: walk the sort index from the cursor, filtering as it goes.
-    const result = await db.execute(sql`
-      select user_id, card, ${keyExpr} as key from ${d}
-      where ${and(...where)} and ${after}
-      order by ${order} limit ${q.limit}`);
-    return { hits: toHits(result), capped: false };
-  }
-  // A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
-  // With a LIMIT the planner may prefer reading the table in order until enough rows match,
-  // which on a large directory reads far more than the index would: it is told not to.
+const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
+/**
+ * A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
+ * With a LIMIT the planner may prefer reading the table in order until enough rows match,
+ * which on a large directory reads far more than the index would: it is told not to.
+ */
+async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<DirectoryPage> {
+  const d = directoryEntries;
+  const { keyExpr, after, order } = ordering(q);
   const cap = q.cap ?? SEARCH_CAP;
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bigrams, escapeLike, fold, kanaToRomaji, queryTerms, toHiragana } from '../../shared/search.ts';
+import { leftYearTokens, token } from './filter-tokens.ts';
 import { audienceOf, choicesFor, DEFAULT_VISIBILITY, PROFILE_FIELDS, VISIBILITIES, visibilityOf, visibleTo, type ProfileField } from './profile.fields.ts';
 import { directoryRows, isListed, presentProfile, visibilities, type PresentedProfile, type ProfileRecord } from './profile.present.ts';
 
@@ -291,7 +292,7 @@ describe('isListed and directoryRows', () => {
 
     // The name also without its space, so 山田花子 finds 山田 花子.
     expect(alumni.searchText).toBe('山田 花子\n山田花子\n営業部長');
-    expect(alumni.grams.sort()).toEqual(['山', '田', '花', '子', '営', '業', '部', '長', '山田', '田花', '花子', '営業', '業部', '部長'].sort());
+    expect(alumni.grams.filter((g) => !g.startsWith('\u0001')).sort()).toEqual(['山', '田', '花', '子', '営', '業', '部', '長', '山田', '田花', '花子', '営業', '業部', '部長'].sort());
     expect(alumni).toMatchObject({ industry: null, country: null, prefecture: null, skills: [], wants: [], departmentIds: [], leftYear: null, sortKey: '山田花子' });
     expect(alumni.card).toEqual({ name: '山田 花子', currentTitle: '営業部長', updatedAt: '2024-05-01T00:00:00.000Z' });
 
@@ -338,5 +339,27 @@ describe('isListed and directoryRows', () => {
     expect(row!.card.tenure).toEqual({ joinedYear: 2010, leftYear: null, departments: [{ ja: '営業部', en: 'Sales' }] });
     expect(row!.card.skills).toEqual(skills.slice(0, 6));
     expect(row!.skills).toEqual(skills);
+  });
+});
+
+describe('filter tokens (filters of a text search, served by the same GIN index)', () => {
+  it('are built only from values the row audience may see', () => {
+    const visibility = { industry: 'staff', location: 'alumni', tenure: 'alumni', wants: 'network', skills: 'staff' };
+    const rows = directoryRows(record({ visibility }));
+    const tokens = (audience: string) => rows.find((r) => r.audience === audience)!.grams.filter((g) => g.startsWith('\u0001')).sort();
+    expect(tokens('alumni')).toEqual([token.department(DEPT), token.leftYear(2019), token.country('JP'), token.prefecture('13'), token.want('mentor')].sort());
+    expect(tokens('staff')).toEqual([token.industry('trading'), token.skill('sql'), token.skill('typescript'), token.skill('交渉'), token.want('mentor')].sort());
+  });
+
+  it('cover a leave-year range, with open ends bounded', () => {
+    expect(leftYearTokens(2018, 2020)).toEqual([token.leftYear(2018), token.leftYear(2019), token.leftYear(2020)]);
+    expect(leftYearTokens(2021, 2019)).toEqual([]);
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(leftYearTokens(2026, undefined, now)).toEqual([token.leftYear(2026), token.leftYear(2027)]);
+    expect(leftYearTokens(undefined, 1950, now)).toEqual([token.leftYear(1950)]);
+  });
+
+  it('cannot be matched by a typed query (folding removes U+0001)', () => {
+    expect(queryTerms(`${token.industry('it')}`)).toEqual(['i:it']);
   });
 });
