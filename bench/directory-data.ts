@@ -7,7 +7,11 @@
  * `directoryRows()`, so the table holds exactly what the app writes. Also encodes rows for
  * COPY (text format) and holds the vocabulary the query kinds draw their terms from.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { migrationsFolder } from '../src/db/migrate.ts';
 import { WANTS, type ContactPreference, type Want } from '../src/db/schema.ts';
 import { generatePerson, SURNAMES } from '../src/demo/names.ts';
 import { Random } from '../src/demo/random.ts';
@@ -256,6 +260,19 @@ export function generateMember(rng: Random, index: number): { user: BenchUser; r
   };
   const user: BenchUser = { id: record.userId, name: record.name, email: `member${index}@example.jp`, nameKana: record.nameKana ?? '', createdAt: joinedAt };
   return { user, record };
+}
+
+/**
+ * The generator version, a digest of the rows of the first members as the app builds them
+ * today and the last migration: a kept database is loaded again when any of them changed (a
+ * change to directoryRows() or fold() changes the rows; a migration may change the tables).
+ */
+export function dataVersion(): string {
+  const sample = generateBatch(0, 300);
+  const digest = createHash('sha256').update(sample.rows.map(directoryLine).join('\n')).update(sample.users.map(userLine).join('\n')).digest('hex');
+  // A new migration may change the tables or empty them: the database is then loaded again too.
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  return `${GENERATOR_VERSION}+${digest.slice(0, 12)}+${journal.entries.at(-1)?.tag ?? 'none'}`;
 }
 
 /** Members `from` .. `from + count - 1` of the data set: the same members for the same indexes, whatever the batch size. */
