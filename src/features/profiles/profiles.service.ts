@@ -237,8 +237,15 @@ export async function formerColleagues(db: Db, actor: Actor, limit = 6) {
   return repo.formerColleagues(db, actor.id, audienceFor(actor), exclude, limit);
 }
 
-export async function departmentOptions(db: Db) {
-  return repo.departmentOptions(db);
+/** The department filter's choices, kept for a minute (every directory page shows them; they change rarely). */
+const departmentCache = new WeakMap<Db, { at: number; rows: Awaited<ReturnType<typeof repo.departmentOptions>> }>();
+
+export async function departmentOptions(db: Db, now = Date.now()) {
+  const cached = departmentCache.get(db);
+  if (cached && now - cached.at < 60_000) return cached.rows;
+  const rows = await repo.departmentOptions(db);
+  departmentCache.set(db, { at: now, rows });
+  return rows;
 }
 
 // ---------------------------------------------------------------- blocks
