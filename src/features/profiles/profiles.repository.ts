@@ -288,13 +288,17 @@ async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<Dire
   const cap = q.cap ?? SEARCH_CAP;
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);
+    // The matches carry only their sort keys; the cards of the one page are read afterwards by key.
     return tx.execute(sql`
     with matches as materialized (
-      select user_id, card, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
+      select user_id, audience, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
+    ),
+    page as (
+      select user_id, audience, ${keyExpr} as key, sort_key, joined_at, updated_at from matches where ${after} order by ${order} limit ${q.limit}
     )
-    select user_id, card, ${keyExpr} as key, (select count(*) from matches)::int as matched
-    from matches where ${after}
-    order by ${order} limit ${q.limit}`);
+    select page.user_id, e.card, page.key, (select count(*) from matches)::int as matched
+    from page join ${d} e on e.user_id = page.user_id and e.audience = page.audience
+    order by ${q.sort === 'kana' ? sql`page.key, page.user_id` : sql`page.key desc, page.user_id desc`}`);
   });
   const rows = rowsOf(result);
   return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
