@@ -74,6 +74,8 @@ const EXPLAIN_ALL = process.env.BENCH_DIRECTORY_EXPLAIN === 'all';
 const RUNS = Math.max(1, Number(process.env.BENCH_DIRECTORY_RUNS ?? 200));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
+/** Advisory lock key held for a whole run (on the admin database). */
+const RUN_LOCK = 4_242_777;
 /** Members signed in at once for the informational "many members" load. */
 const MANY_VIEWERS = 50;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -1068,118 +1070,140 @@ interface TargetResult {
 export const directoryBench: Benchmark = {
   description: 'directory search p50/p95 per query kind at 100k/1M profiles, /members throughput vs in-memory page and bare route',
   async run() {
-    const started = performance.now();
-    const targets: TargetResult[] = [];
-    const largest = Math.max(...SIZES);
-    out(`source: ${sourceVersion()}`);
-    out(`directory benchmark: PostgreSQL sizes ${SIZES.map((s) => s.toLocaleString()).join(', ')}${WITH_PGLITE ? `; PGlite ${PGLITE_SIZE.toLocaleString()}` : ''}; data ${DATA_VERSION} (generator version + digest of the rows the app builds)`);
-
-    if (WITH_PGLITE && !LOAD_ONLY) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kizuna-bench-directory-'));
-      try {
-        const label = `pglite ${PGLITE_SIZE.toLocaleString()}`;
-        const info = await loadPglite(dir, PGLITE_SIZE);
-        const database = await openDb({ pgliteDir: path.join(dir, 'pglite') });
-        let kinds: KindResult[];
-        try {
-          kinds = await latencySuite(database, label, await someMember(database.db));
-        } finally {
-          await database.close();
-        }
-        const http = await httpSuite(label, PGLITE_SIZE, { dataDir: dir });
-        targets.push({ db: 'pglite', size: PGLITE_SIZE, load: info, kinds, http });
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+    // Two runs at once would skew each other's figures (and share the kept databases): one waits for the other.
+    const lock = new pg.Client({ connectionString: ADMIN_URL });
+    const locked = await lock.connect().then(
+      () => true,
+      (err: unknown) => {
+        if (SIZES.length) throw err;
+        return false; // PGlite only, no PostgreSQL server: nothing to share.
+      },
+    );
+    try {
+      if (locked && !(await lock.query('SELECT pg_try_advisory_lock($1) AS ok', [RUN_LOCK])).rows[0]?.ok) {
+        out('another directory benchmark is running against this PostgreSQL server: waiting for it to finish');
+        await lock.query('SELECT pg_advisory_lock($1)', [RUN_LOCK]);
       }
+      return await runBenchmark();
+    } finally {
+      if (locked) await lock.end();
     }
+  },
+};
 
-    for (const size of SIZES) {
-      const label = `postgres ${size.toLocaleString()}`;
-      const { url, info } = await ensurePostgres(size);
-      if (LOAD_ONLY) continue;
-      const database = await openDb({ databaseUrl: withTimeout(url), poolSize: 2 });
+async function runBenchmark(): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const targets: TargetResult[] = [];
+  const largest = Math.max(...SIZES);
+  const source = sourceVersion();
+  out(`source: ${source}`);
+  out(`directory benchmark: PostgreSQL sizes ${SIZES.map((s) => s.toLocaleString()).join(', ')}${WITH_PGLITE ? `; PGlite ${PGLITE_SIZE.toLocaleString()}` : ''}; data ${DATA_VERSION} (generator version + digest of the rows the app builds)`);
+
+  if (WITH_PGLITE && !LOAD_ONLY) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kizuna-bench-directory-'));
+    try {
+      const label = `pglite ${PGLITE_SIZE.toLocaleString()}`;
+      const info = await loadPglite(dir, PGLITE_SIZE);
+      const database = await openDb({ pgliteDir: path.join(dir, 'pglite') });
       let kinds: KindResult[];
       try {
         kinds = await latencySuite(database, label, await someMember(database.db));
       } finally {
         await database.close();
       }
-      let http: HttpResult | null = null;
-      if (size === largest) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kizuna-bench-directory-'));
-        try {
-          http = await httpSuite(label, size, { dataDir: dir, databaseUrl: url });
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
+      const http = await httpSuite(label, PGLITE_SIZE, { dataDir: dir });
+      targets.push({ db: 'pglite', size: PGLITE_SIZE, load: info, kinds, http });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  for (const size of SIZES) {
+    const label = `postgres ${size.toLocaleString()}`;
+    const { url, info } = await ensurePostgres(size);
+    if (LOAD_ONLY) continue;
+    const database = await openDb({ databaseUrl: withTimeout(url), poolSize: 2 });
+    let kinds: KindResult[];
+    try {
+      kinds = await latencySuite(database, label, await someMember(database.db));
+    } finally {
+      await database.close();
+    }
+    let http: HttpResult | null = null;
+    if (size === largest) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kizuna-bench-directory-'));
+      try {
+        http = await httpSuite(label, size, { dataDir: dir, databaseUrl: url });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      targets.push({ db: 'postgres', size, load: info, kinds, http });
     }
+    targets.push({ db: 'postgres', size, load: info, kinds, http });
+  }
 
-    if (LOAD_ONLY) {
-      out(`load only: PostgreSQL databases ready in ${secs(ms(started))}`);
-      return { data: DATA_VERSION, loadOnly: true, sizes: SIZES };
-    }
+  if (LOAD_ONLY) {
+    out(`load only: PostgreSQL databases ready in ${secs(ms(started))}`);
+    return { data: DATA_VERSION, loadOnly: true, sizes: SIZES };
+  }
 
-    // ------------------------------------------------------------ summary
-    out(`\nSummary: search latency in ms per query kind (p95 target ≤ ${TARGET_P95_MS} ms; FAIL marked *; >${STATEMENT_TIMEOUT_MS} = over the PostgreSQL statement timeout, a lower bound)`);
-    const kindKeys = targets[0]?.kinds.map((k) => [k.key, k.label] as const) ?? [];
-    const header = targets.map((t) => `${t.db} ${t.size >= 1_000_000 ? `${t.size / 1_000_000}M` : `${t.size / 1000}k`}`.padStart(24));
-    out(`  ${'kind'.padEnd(34)}${header.join('')}`);
-    out(`  ${''.padEnd(34)}${targets.map(() => 'p50 / p95 / p99'.padStart(24)).join('')}`);
-    for (const [key, name] of kindKeys) {
-      const cells = targets.map((t) => {
-        const k = t.kinds.find((x) => x.key === key)!;
-        const timeout = t.db === 'postgres' ? STATEMENT_TIMEOUT_MS : null;
-        return `${fmtMs(k.p50, k, timeout)} / ${fmtMs(k.p95, k, timeout)}${k.pass === false ? '*' : k.pass === null ? '~' : ' '}/ ${fmtMs(k.p99, k, timeout)}`.padStart(24);
-      });
-      out(`  ${name.padEnd(34)}${cells.join('')}`);
-    }
-    out('  (~ = not one of the issue\'s kinds: shown for information)');
-    out('\nLoad');
-    for (const t of targets) {
-      out(`  ${`${t.db} ${t.size.toLocaleString()}`.padEnd(20)} ${t.load.members.toLocaleString()} members, ${t.load.rows.toLocaleString()} rows: load ${secs(t.load.loadMs)}, indexes + VACUUM ${secs(t.load.indexMs)}${t.load.reused ? ' (kept database, times of its load)' : ''}`);
-    }
-    out('\nHTTP (autocannon, 50 connections)');
-    for (const t of targets.filter((x) => x.http)) {
-      const h = t.http!;
-      out(
-        `  ${`${t.db} ${t.size.toLocaleString()}`.padEnd(20)} bare ${h.bare.rps} req/s | in-memory page ${h.memory.rps} req/s p99 ${h.memory.p99} ms | /members ${h.page.rps} req/s p50 ${h.page.p50} ms p99 ${h.page.p99} ms non2xx ${h.page.non2xx} (${MANY_VIEWERS} members: ${h.pageMany.rps} req/s p99 ${h.pageMany.p99} ms) | page/in-memory ${h.ratioToMemory} (≥ 0.4) page/bare ${h.ratioToBare} → ${h.pass ? 'PASS' : 'FAIL'}`,
-      );
-    }
-    const largestPg = targets.find((t) => t.db === 'postgres' && t.size === largest);
-    const searchPass = largestPg ? largestPg.kinds.every((k) => k.pass !== false) : null;
-    out(`\nTargets at ${largest.toLocaleString()} on PostgreSQL: search p95 ≤ ${TARGET_P95_MS} ms for every kind → ${searchPass === null ? 'n/a' : searchPass ? 'PASS' : `FAIL (${largestPg!.kinds.filter((k) => k.pass === false).map((k) => k.key).join(', ')})`}; page ≥ 40% of in-memory and p99 ≤ 100 ms → ${largestPg?.http ? (largestPg.http.pass ? 'PASS' : 'FAIL') : 'n/a'}`);
-    out(`total ${secs(ms(started))}`);
+  // ------------------------------------------------------------ summary
+  out(`\nSummary: search latency in ms per query kind (p95 target ≤ ${TARGET_P95_MS} ms; FAIL marked *; >${STATEMENT_TIMEOUT_MS} = over the PostgreSQL statement timeout, a lower bound)`);
+  const kindKeys = targets[0]?.kinds.map((k) => [k.key, k.label] as const) ?? [];
+  const header = targets.map((t) => `${t.db} ${t.size >= 1_000_000 ? `${t.size / 1_000_000}M` : `${t.size / 1000}k`}`.padStart(24));
+  out(`  ${'kind'.padEnd(34)}${header.join('')}`);
+  out(`  ${''.padEnd(34)}${targets.map(() => 'p50 / p95 / p99'.padStart(24)).join('')}`);
+  for (const [key, name] of kindKeys) {
+    const cells = targets.map((t) => {
+      const k = t.kinds.find((x) => x.key === key)!;
+      const timeout = t.db === 'postgres' ? STATEMENT_TIMEOUT_MS : null;
+      return `${fmtMs(k.p50, k, timeout)} / ${fmtMs(k.p95, k, timeout)}${k.pass === false ? '*' : k.pass === null ? '~' : ' '}/ ${fmtMs(k.p99, k, timeout)}`.padStart(24);
+    });
+    out(`  ${name.padEnd(34)}${cells.join('')}`);
+  }
+  out('  (~ = not one of the issue\'s kinds: shown for information)');
+  out('\nLoad');
+  for (const t of targets) {
+    out(`  ${`${t.db} ${t.size.toLocaleString()}`.padEnd(20)} ${t.load.members.toLocaleString()} members, ${t.load.rows.toLocaleString()} rows: load ${secs(t.load.loadMs)}, indexes + VACUUM ${secs(t.load.indexMs)}${t.load.reused ? ' (kept database, times of its load)' : ''}`);
+  }
+  out('\nHTTP (autocannon, 50 connections)');
+  for (const t of targets.filter((x) => x.http)) {
+    const h = t.http!;
+    out(
+      `  ${`${t.db} ${t.size.toLocaleString()}`.padEnd(20)} bare ${h.bare.rps} req/s | in-memory page ${h.memory.rps} req/s p99 ${h.memory.p99} ms | /members ${h.page.rps} req/s p50 ${h.page.p50} ms p99 ${h.page.p99} ms non2xx ${h.page.non2xx} (${MANY_VIEWERS} members: ${h.pageMany.rps} req/s p99 ${h.pageMany.p99} ms) | page/in-memory ${h.ratioToMemory} (≥ 0.4) page/bare ${h.ratioToBare} → ${h.pass ? 'PASS' : 'FAIL'}`,
+    );
+  }
+  const largestPg = targets.find((t) => t.db === 'postgres' && t.size === largest);
+  const searchPass = largestPg ? largestPg.kinds.every((k) => k.pass !== false) : null;
+  out(`\nTargets at ${largest.toLocaleString()} on PostgreSQL: search p95 ≤ ${TARGET_P95_MS} ms for every kind → ${searchPass === null ? 'n/a' : searchPass ? 'PASS' : `FAIL (${largestPg!.kinds.filter((k) => k.pass === false).map((k) => k.key).join(', ')})`}; page ≥ 40% of in-memory and p99 ≤ 100 ms → ${largestPg?.http ? (largestPg.http.pass ? 'PASS' : 'FAIL') : 'n/a'}`);
+  out(`total ${secs(ms(started))}`);
 
-    return {
-      data: DATA_VERSION,
-      source: sourceVersion(),
-      runsPerKind: RUNS,
-      targets: targets.map((t) => ({
-        db: t.db,
-        size: t.size,
-        rows: t.load.rows,
-        loadMs: t.load.loadMs,
-        indexMs: t.load.indexMs,
-        reused: t.load.reused,
-        kinds: Object.fromEntries(t.kinds.map((k) => [k.key, { p50: k.p50, p95: k.p95, p99: k.p99, avgHits: k.avgHits, cappedPct: k.cappedShare, runs: k.runs, timeouts: k.timeouts, pass: k.pass }])),
-        http: t.http && {
-          bareRps: t.http.bare.rps,
-          memoryRps: t.http.memory.rps,
-          pageRps: t.http.page.rps,
-          pageP50Ms: t.http.page.p50,
-          pageP99Ms: t.http.page.p99,
-          non2xx: t.http.page.non2xx,
-          manyViewersRps: t.http.pageMany.rps,
-          manyViewersP99Ms: t.http.pageMany.p99,
-          ratioToMemory: t.http.ratioToMemory,
-          ratioToBare: t.http.ratioToBare,
-          pass: t.http.pass,
-        },
-      })),
-      searchP95Pass: searchPass,
-      httpPass: largestPg?.http?.pass ?? null,
-    };
-  },
-};
+  return {
+    data: DATA_VERSION,
+    source,
+    runsPerKind: RUNS,
+    targets: targets.map((t) => ({
+      db: t.db,
+      size: t.size,
+      rows: t.load.rows,
+      loadMs: t.load.loadMs,
+      indexMs: t.load.indexMs,
+      reused: t.load.reused,
+      kinds: Object.fromEntries(t.kinds.map((k) => [k.key, { p50: k.p50, p95: k.p95, p99: k.p99, avgHits: k.avgHits, cappedPct: k.cappedShare, runs: k.runs, timeouts: k.timeouts, pass: k.pass }])),
+      http: t.http && {
+        bareRps: t.http.bare.rps,
+        memoryRps: t.http.memory.rps,
+        pageRps: t.http.page.rps,
+        pageP50Ms: t.http.page.p50,
+        pageP99Ms: t.http.page.p99,
+        non2xx: t.http.page.non2xx,
+        manyViewersRps: t.http.pageMany.rps,
+        manyViewersP99Ms: t.http.pageMany.p99,
+        ratioToMemory: t.http.ratioToMemory,
+        ratioToBare: t.http.ratioToBare,
+        pass: t.http.pass,
+      },
+    })),
+    searchP95Pass: searchPass,
+    httpPass: largestPg?.http?.pass ?? null,
+  };
+}
