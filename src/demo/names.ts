@@ -9,6 +9,7 @@
  * macrons (佐藤 → Sato, 大野 → Ono, 翔太 → Shota, 健一 → Kenichi).
  */
 import type { Random } from './random.ts';
+import { hepburn } from '../shared/romaji.ts';
 
 /** A family name with its reading, romaji and a frequency weight (≈ thousands of people). */
 export interface Surname {
@@ -49,71 +50,9 @@ export interface PersonName {
 
 // ---------------------------------------------------------------- romaji
 
-const MORA: Record<string, string> = {
-  あ: 'a', い: 'i', う: 'u', え: 'e', お: 'o',
-  か: 'ka', き: 'ki', く: 'ku', け: 'ke', こ: 'ko',
-  さ: 'sa', し: 'shi', す: 'su', せ: 'se', そ: 'so',
-  た: 'ta', ち: 'chi', つ: 'tsu', て: 'te', と: 'to',
-  な: 'na', に: 'ni', ぬ: 'nu', ね: 'ne', の: 'no',
-  は: 'ha', ひ: 'hi', ふ: 'fu', へ: 'he', ほ: 'ho',
-  ま: 'ma', み: 'mi', む: 'mu', め: 'me', も: 'mo',
-  や: 'ya', ゆ: 'yu', よ: 'yo',
-  ら: 'ra', り: 'ri', る: 'ru', れ: 're', ろ: 'ro',
-  わ: 'wa', ゐ: 'i', ゑ: 'e', を: 'o', ん: 'n',
-  が: 'ga', ぎ: 'gi', ぐ: 'gu', げ: 'ge', ご: 'go',
-  ざ: 'za', じ: 'ji', ず: 'zu', ぜ: 'ze', ぞ: 'zo',
-  だ: 'da', ぢ: 'ji', づ: 'zu', で: 'de', ど: 'do',
-  ば: 'ba', び: 'bi', ぶ: 'bu', べ: 'be', ぼ: 'bo',
-  ぱ: 'pa', ぴ: 'pi', ぷ: 'pu', ぺ: 'pe', ぽ: 'po',
-};
-
-/** Consonant part before a small ゃゅょ: き+ゃ → ky+a, し+ゃ → sh+a. */
-const YOON_HEAD: Record<string, string> = {
-  き: 'ky', ぎ: 'gy', し: 'sh', じ: 'j', ち: 'ch', ぢ: 'j', に: 'ny', ひ: 'hy', び: 'by', ぴ: 'py', み: 'my', り: 'ry',
-};
-const YOON_TAIL: Record<string, string> = { ゃ: 'a', ゅ: 'u', ょ: 'o' };
-
-/**
- * Hiragana → lower-case passport Hepburn: long vowels are not written (おう, おお → o;
- * うう → u), ん is always n, っ doubles the next consonant (っち → tchi). A `|` stops a
- * long vowel from being merged across a word boundary and is dropped.
- */
+/** Hiragana → lower-case passport Hepburn (さとう → sato); a `|` marks a word boundary. */
 export function kanaToRomaji(kana: string): string {
-  let out = '';
-  let geminate = false;
-  let boundary = false;
-  for (let i = 0; i < kana.length; i++) {
-    const ch = kana[i] as string;
-    if (ch === '|') {
-      boundary = true;
-      continue;
-    }
-    if (ch === 'っ') {
-      geminate = true;
-      continue;
-    }
-    let syllable: string;
-    const nextCh = kana[i + 1];
-    if (nextCh !== undefined && YOON_TAIL[nextCh] !== undefined && YOON_HEAD[ch] !== undefined) {
-      syllable = YOON_HEAD[ch] + YOON_TAIL[nextCh];
-      i++;
-    } else {
-      const m = MORA[ch];
-      if (m === undefined) throw new Error(`kanaToRomaji: unsupported character ${JSON.stringify(ch)} in ${kana}`);
-      syllable = m;
-    }
-    // Long vowels: ou / oo → o, uu → u, unless a word boundary separates them.
-    if (!boundary && !geminate && ((syllable === 'u' && /[ou]$/.test(out)) || (syllable === 'o' && out.endsWith('o')))) {
-      continue;
-    }
-    if (geminate) {
-      syllable = (syllable.startsWith('ch') ? 't' : (syllable[0] as string)) + syllable;
-      geminate = false;
-    }
-    boundary = false;
-    out += syllable;
-  }
-  return out;
+  return hepburn(kana, { longVowels: 'passport', strict: true });
 }
 
 const capitalise = (s: string) => (s ? (s[0] as string).toUpperCase() + s.slice(1) : s);

@@ -4,6 +4,7 @@
  * two-character pieces that let a GIN index serve 2-character queries (営業) which
  * trigrams cannot.
  */
+import { hepburn } from './romaji.ts';
 
 /** Katakana → hiragana (ァ–ヶ are ぁ–ゖ shifted by 0x60); the long-vowel mark ー is kept. */
 export function toHiragana(value: string): string {
@@ -21,59 +22,15 @@ export function fold(value: string | null | undefined): string {
     .trim();
 }
 
-const ROMAJI: Record<string, string> = {
-  あ: 'a', い: 'i', う: 'u', え: 'e', お: 'o',
-  か: 'ka', き: 'ki', く: 'ku', け: 'ke', こ: 'ko',
-  さ: 'sa', し: 'shi', す: 'su', せ: 'se', そ: 'so',
-  た: 'ta', ち: 'chi', つ: 'tsu', て: 'te', と: 'to',
-  な: 'na', に: 'ni', ぬ: 'nu', ね: 'ne', の: 'no',
-  は: 'ha', ひ: 'hi', ふ: 'fu', へ: 'he', ほ: 'ho',
-  ま: 'ma', み: 'mi', む: 'mu', め: 'me', も: 'mo',
-  や: 'ya', ゆ: 'yu', よ: 'yo',
-  ら: 'ra', り: 'ri', る: 'ru', れ: 're', ろ: 'ro',
-  わ: 'wa', ゐ: 'i', ゑ: 'e', を: 'o', ん: 'n',
-  が: 'ga', ぎ: 'gi', ぐ: 'gu', げ: 'ge', ご: 'go',
-  ざ: 'za', じ: 'ji', ず: 'zu', ぜ: 'ze', ぞ: 'zo',
-  だ: 'da', ぢ: 'ji', づ: 'zu', で: 'de', ど: 'do',
-  ば: 'ba', び: 'bi', ぶ: 'bu', べ: 'be', ぼ: 'bo',
-  ぱ: 'pa', ぴ: 'pi', ぷ: 'pu', ぺ: 'pe', ぽ: 'po',
-  ぁ: 'a', ぃ: 'i', ぅ: 'u', ぇ: 'e', ぉ: 'o', ゔ: 'vu',
-};
-const YOON: Record<string, string> = { ゃ: 'a', ゅ: 'u', ょ: 'o' };
-
-/**
- * Hepburn romaji of a kana reading (やまだ はなこ → "yamada hanako", さとう → "satou").
- * Long vowels are spelt as written, so "sato" still finds "satou" as a substring.
- */
+/** Hepburn romaji of a kana reading as written (やまだ はなこ → "yamada hanako", さとう → "satou"). */
 export function kanaToRomaji(kana: string): string {
-  const s = fold(kana);
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const next = s[i + 1];
-    if (ch === 'っ') {
-      // Doubles the next consonant (がっこう → gakkou; っち → tchi).
-      const following = next ? (ROMAJI[next] ?? '') : '';
-      out += following.startsWith('ch') ? 't' : (following[0] ?? '');
-      continue;
-    }
-    if (ch === 'ー') continue;
-    const base = ROMAJI[ch];
-    if (base === undefined) {
-      out += ch;
-      continue;
-    }
-    if (next && YOON[next]) {
-      // きゃ → kya, しゃ → sha, ちゃ → cha, じゃ → ja.
-      const stem = base === 'shi' || base === 'chi' || base === 'ji' ? base.slice(0, -1) : base.slice(0, -1) + 'y';
-      out += stem + YOON[next];
-      i++;
-      continue;
-    }
-    // ん before b/m/p is still "n" in modern Hepburn passports; keep it simple.
-    out += base;
-  }
-  return out;
+  return hepburn(fold(kana), { longVowels: 'written' });
+}
+
+/** The romaji forms a reading is searched by: as written (satou, yuuki) and passport style (sato, yuki). */
+export function romajiForms(kana: string): string[] {
+  const folded = fold(kana);
+  return [...new Set([hepburn(folded, { longVowels: 'written' }), hepburn(folded, { longVowels: 'passport' })])];
 }
 
 /** Longest word prefix kept as a piece: longer Latin queries are matched on their first 24 letters, then checked in the text. */

@@ -5,7 +5,7 @@
  */
 import type { Audience, ContactPreference, ProfileLink, Role, Visibility, Want } from '../../db/schema.ts';
 import { AUDIENCES } from '../../db/schema.ts';
-import { bigrams, fold, kanaToRomaji } from '../../shared/search.ts';
+import { bigrams, fold, romajiForms } from '../../shared/search.ts';
 import { filterTokens } from './filter-tokens.ts';
 import { PROFILE_FIELDS, type ProfileField, visibilityOf, visibleTo } from './profile.fields.ts';
 
@@ -169,7 +169,7 @@ export function directoryRows(p: ProfileRecord): DirectoryRow[] {
     const v = presentProfile(p, { self: false, audience });
     if (!v.name) continue;
     // Searchable values, each folded on its own (pieces never span two values).
-    const romaji = v.nameKana ? kanaToRomaji(v.nameKana) : undefined;
+    const romaji = v.nameKana ? romajiForms(v.nameKana) : [];
     // Names also without their space, so 山田花子 and yamadahanako find 山田 花子.
     const joined = (s: string | undefined) => (s && /\s/.test(s.trim()) ? s.replace(/\s+/g, '') : undefined);
     const values = [
@@ -177,8 +177,8 @@ export function directoryRows(p: ProfileRecord): DirectoryRow[] {
       joined(v.name),
       v.nameKana,
       joined(v.nameKana),
-      romaji,
-      joined(romaji),
+      ...romaji,
+      ...romaji.map(joined),
       v.nameRomaji,
       joined(v.nameRomaji),
       v.currentEmployer,

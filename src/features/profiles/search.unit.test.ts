@@ -3,7 +3,7 @@
  * profile and of its directory rows (profile.present.ts, profile.fields.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { bigrams, escapeLike, fold, kanaToRomaji, queryTerms, toHiragana } from '../../shared/search.ts';
+import { bigrams, escapeLike, fold, kanaToRomaji, queryTerms, romajiForms, toHiragana } from '../../shared/search.ts';
 import { leftYearTokens, token } from './filter-tokens.ts';
 import { audienceOf, choicesFor, DEFAULT_VISIBILITY, PROFILE_FIELDS, VISIBILITIES, visibilityOf, visibleTo, type ProfileField } from './profile.fields.ts';
 import { directoryRows, isListed, presentProfile, visibilities, type PresentedProfile, type ProfileRecord } from './profile.present.ts';
@@ -361,5 +361,18 @@ describe('filter tokens (filters of a text search, served by the same GIN index)
 
   it('cannot be matched by a typed query (folding removes U+0001)', () => {
     expect(queryTerms(`${token.industry('it')}`)).toEqual(['i:it']);
+  });
+});
+
+describe('romajiForms', () => {
+  it('gives the reading as written and in passport style, the way most people type a name', () => {
+    expect(romajiForms('ゆうき')).toEqual(['yuuki', 'yuki']);
+    expect(romajiForms('さとう けいこ')).toEqual(['satou keiko', 'sato keiko']);
+    expect(romajiForms('やまだ はなこ')).toEqual(['yamada hanako']);
+  });
+
+  it('is what directory rows are searched by', () => {
+    const rows = directoryRows(record({ nameKana: 'さとう ゆうき' }));
+    for (const row of rows) for (const form of ['satou yuuki', 'sato yuki', 'satoyuki']) expect(row.searchText.split('\n')).toContain(form);
   });
 });
