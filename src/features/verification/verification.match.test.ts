@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, katakanaToHiragana, normaliseEmployeeNumber, normaliseKana, normaliseName, POINTS, scoreCandidate, type CandidateFacts, type RequestFacts } from './verification.match.ts';
+import { decide, normaliseEmployeeNumber, normaliseKana, normaliseName, POINTS, scoreCandidate, type CandidateFacts, type RequestFacts } from './verification.match.ts';
+import { toHiragana as katakanaToHiragana } from '../../shared/search.ts';
 
 const request = (r: Partial<RequestFacts> = {}): RequestFacts => ({
   name: '山田 花子',

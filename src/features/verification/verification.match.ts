@@ -7,6 +7,7 @@
  * is left to a person in the review queue: a false "yes" would let a stranger read
  * members' data, a false "no" only costs a reviewer a minute.
  */
+import { toHiragana } from '../../shared/search.ts';
 
 /** Points per agreeing fact (see `scoreCandidate`). */
 export const POINTS = {
@@ -61,14 +62,10 @@ export function normaliseName(value: string | null | undefined): string {
   return (value ?? '').normalize('NFKC').replace(SEPARATORS, '').toLowerCase();
 }
 
-/** Katakana → hiragana (ァ–ヶ are ぁ–ゖ shifted by 0x60); the long-vowel mark ー is kept. */
-export function katakanaToHiragana(value: string): string {
-  return value.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
-}
 
 /** A reading normalised for comparison: NFKC, no separators, hiragana. */
 export function normaliseKana(value: string | null | undefined): string {
-  return katakanaToHiragana(normaliseName(value));
+  return toHiragana(normaliseName(value));
 }
 
 /** Employee numbers: NFKC, no separators, upper case; leading zeros are significant (HR systems keep them). */
