@@ -8,7 +8,7 @@ import type { FormValues } from '../../shared/http/form.ts';
 import { fmt, type Messages } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
 import { choicesFor, INDUSTRIES, LIMITS, PREFECTURES, PROFILE_FIELDS, type ProfileField } from './profile.fields.ts';
-import type { CareerItem } from './profile.present.ts';
+import type { CareerItem, ProfileRecord } from './profile.present.ts';
 import type { ProfileInput } from './profiles.service.ts';
 
 /** Countries offered in the location field (ISO 3166); names come from Intl.DisplayNames. */
@@ -123,25 +123,12 @@ export function parseProfileForm(m: Messages, v: FormValues): { ok: true; data: 
 }
 
 /** The form's values for a stored profile (the editor's starting point). */
-export function formValuesOf(p: {
-  name: string;
-  nameKana: string | null;
-  nameRomaji: string | null;
-  currentEmployer: string | null;
-  currentTitle: string | null;
-  industry: string | null;
-  country: string | null;
-  prefecture: string | null;
-  skills: string[];
-  achievements: string | null;
-  links: ProfileLink[];
-  bioJa: string | null;
-  bioEn: string | null;
-  wants: string[];
-  contact: string;
-  career: CareerItem[];
-  visibility: Record<string, string>;
-}): FormValues {
+export function formValuesOf(
+  p: Pick<
+    ProfileRecord,
+    'name' | 'nameKana' | 'nameRomaji' | 'currentEmployer' | 'currentTitle' | 'industry' | 'country' | 'prefecture' | 'skills' | 'achievements' | 'links' | 'bioJa' | 'bioEn' | 'wants' | 'contact' | 'career'
+  > & { visibility: Record<string, string> },
+): FormValues {
   const v: FormValues = {
     name: p.name,
     nameKana: p.nameKana ?? '',
