@@ -16,7 +16,7 @@ import { pruneRateLimits } from './shared/http/rate-limit.ts';
 import { rosterJobHandlers } from './features/roster/roster.service.ts';
 import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invitations/invitations.service.ts';
 import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
-import { directoryMaintenance } from './features/profiles/profiles.service.ts';
+import { directoryMaintenance, indexMissingMembers } from './features/profiles/profiles.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -35,6 +35,10 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
     ...invitationJobHandlers(deps),
     [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
       await runOffboardingTick(ctx.db, deps.config.baseUrl);
+    },
+    // Also queued when the workers start, so rows emptied by a migration come back at once.
+    'directory.index': async (_payload, ctx) => {
+      await indexMissingMembers(ctx.db);
     },
     'maintenance.hourly': async (_payload, ctx) => {
       await pruneRateLimits(ctx.db);
@@ -78,6 +82,9 @@ export function runWorkers(rt: Runtime): Workers {
     }
   };
   schedule();
+  enqueue(rt.database.db, 'directory.index', {}, { uniqueKey: `directory.index:${new Date().toISOString()}` }).catch((err: unknown) =>
+    rt.logger.warn({ err }, 'could not queue the directory index job'),
+  );
   const timer = setInterval(schedule, 10 * 60 * 1000);
   timer.unref();
   return {

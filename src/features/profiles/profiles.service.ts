@@ -337,12 +337,11 @@ export async function unusualActivity(db: Db, config: Config, actor: Actor, now 
 // ---------------------------------------------------------------- jobs
 
 /**
- * Hourly: lists members who have no directory rows yet (joined through a path that did not
- * build them), reminds members whose profile was not reviewed for N months (one e-mail per
- * review period), and forgets view counts older than 30 days.
+ * Builds the directory rows of every listed member who has none: after a migration that
+ * changed what the rows hold (all of them), or a path that did not build them. Runs when
+ * the workers start and hourly.
  */
-export async function directoryMaintenance({ db, config, logger, now = new Date() }: { db: Db; config: Config; logger?: Logger; now?: Date }): Promise<{ indexed: number; reminded: number }> {
-  // Every member without rows (after a migration that changed what the rows hold, all of them).
+export async function indexMissingMembers(db: Db): Promise<number> {
   let indexed = 0;
   const seen = new Set<string>();
   for (let batch = await repo.unindexedMembers(db, 500); batch.length > 0; batch = await repo.unindexedMembers(db, 500)) {
@@ -354,6 +353,16 @@ export async function directoryMaintenance({ db, config, logger, now = new Date(
     }
     indexed += batch.length;
   }
+  return indexed;
+}
+
+/**
+ * Hourly: lists members who have no directory rows yet (joined through a path that did not
+ * build them), reminds members whose profile was not reviewed for N months (one e-mail per
+ * review period), and forgets view counts older than 30 days.
+ */
+export async function directoryMaintenance({ db, config, logger, now = new Date() }: { db: Db; config: Config; logger?: Logger; now?: Date }): Promise<{ indexed: number; reminded: number }> {
+  const indexed = await indexMissingMembers(db);
   const cutoff = new Date(now);
   cutoff.setMonth(cutoff.getMonth() - config.profileReviewMonths);
   const due = await repo.dueForReview(db, cutoff, 500);
