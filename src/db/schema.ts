@@ -51,6 +51,8 @@ export const users = pgTable(
     locale: text('locale').$type<'ja' | 'en'>(),
     /** Why access was revoked (status 'suspended'), shown to operators. */
     revokedReason: text('revoked_reason'),
+    /** Last request by this member, written at most once an hour (segments: active / dormant). */
+    lastSeenAt: ts('last_seen_at'),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
 );
@@ -427,8 +429,8 @@ export const consents = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
     rosterEntryId: uuid('roster_entry_id').references(() => rosterEntries.id, { onDelete: 'cascade' }),
-    /** 'purpose_of_use' (the APPI notice), 'network_rules', 'contact' (may be contacted by the network). */
-    kind: text('kind').$type<'purpose_of_use' | 'network_rules' | 'contact'>().notNull(),
+    /** 'purpose_of_use' (the APPI notice), 'network_rules', 'contact' (may be contacted by the network), 'newsletter' (特定電子メール法 opt-in). */
+    kind: text('kind').$type<'purpose_of_use' | 'network_rules' | 'contact' | 'newsletter'>().notNull(),
     /** Version of the notice or rules text that was shown. */
     version: text('version').notNull(),
     /** Where it was given: 'join', 'offboarding', 'import', 'signup'. */
@@ -661,4 +663,211 @@ export const offboardings = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('offboardings_last_day_idx').on(t.lastDay)],
+);
+
+// ---------------------------------------------------------------- segments, news, newsletters
+
+/**
+ * A segment's saved filter. Every criterion is optional; criteria combine with AND, values
+ * inside one criterion with OR. Profile criteria (wants, skills, industry, location) match
+ * only values the member lets company staff see; roster criteria (department, leave year)
+ * come from the roster.
+ */
+export interface SegmentFilter {
+  roles?: ('alumnus' | 'employee' | 'manager' | 'community_manager' | 'operator')[];
+  wants?: Want[];
+  leftFrom?: number;
+  leftTo?: number;
+  departmentIds?: string[];
+  skills?: string[];
+  industries?: string[];
+  prefectures?: string[];
+  countries?: string[];
+  languages?: ('ja' | 'en')[];
+  /** Opted in to these topics (all of them). */
+  consents?: ('news' | 'newsletter' | 'events' | 'jobs' | 'messages')[];
+  joinedFrom?: string;
+  joinedTo?: string;
+  /** Last seen within this many days (active) … */
+  activeWithinDays?: number;
+  /** … or not seen for at least this many days (dormant). */
+  inactiveForDays?: number;
+}
+
+export const segments = pgTable('segments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  description: text('description'),
+  filter: jsonb('filter').$type<SegmentFilter>().notNull().default({}),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  archivedAt: ts('archived_at'),
+});
+
+export const POST_CATEGORIES = ['company', 'strategy', 'products', 'workstyle', 'stories', 'opportunities'] as const;
+export type PostCategory = (typeof POST_CATEGORIES)[number];
+
+/** Who may read a post (or receive a newsletter): everyone in the network, alumni, employees (all staff roles), a segment. */
+export const CONTENT_AUDIENCES = ['everyone', 'alumni', 'employees', 'segment'] as const;
+export type ContentAudience = (typeof CONTENT_AUDIENCES)[number];
+
+/** A news post in Japanese and/or English (Markdown, sanitised when rendered). */
+export const posts = pgTable(
+  'posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    category: text('category').$type<PostCategory>().notNull(),
+    audience: text('audience').$type<ContentAudience>().notNull().default('everyone'),
+    segmentId: uuid('segment_id').references(() => segments.id, { onDelete: 'restrict' }),
+    titleJa: text('title_ja'),
+    bodyJa: text('body_ja'),
+    titleEn: text('title_en'),
+    bodyEn: text('body_en'),
+    /** File name of the re-encoded cover image under the uploads folder. */
+    coverKey: text('cover_key'),
+    pinned: boolean('pinned').notNull().default(false),
+    state: text('state').$type<'draft' | 'scheduled' | 'published' | 'archived'>().notNull().default('draft'),
+    /** When a scheduled post goes live (published when this time has passed). */
+    publishAt: ts('publish_at'),
+    publishedAt: ts('published_at'),
+    commentsOpen: boolean('comments_open').notNull().default(true),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('posts_published_idx').on(t.state, t.publishedAt)],
+);
+
+export const REACTIONS = ['like', 'thanks', 'celebrate', 'insightful'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+export const postReactions = pgTable(
+  'post_reactions',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reaction: text('reaction').$type<Reaction>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId, t.reaction] })],
+);
+
+export const postComments = pgTable(
+  'post_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** Hidden by a moderator (kept for the record, never shown). */
+    hiddenAt: ts('hidden_at'),
+    hiddenBy: text('hidden_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('post_comments_post_idx').on(t.postId, t.createdAt)],
+);
+
+/** A member's report of something another member wrote (comments now; group posts later). */
+export const contentReports = pgTable(
+  'content_reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<'post_comment'>().notNull(),
+    targetId: uuid('target_id').notNull(),
+    reporterId: text('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: text('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    /** What the moderator did: hid the content, or found nothing wrong. */
+    resolution: text('resolution').$type<'hidden' | 'dismissed'>(),
+  },
+  (t) => [unique('content_reports_once').on(t.kind, t.targetId, t.reporterId), index('content_reports_open_idx').on(t.resolvedAt, t.createdAt)],
+);
+
+export const NEWSLETTER_STATES = ['draft', 'scheduled', 'sending', 'paused', 'cancelled', 'sent'] as const;
+export type NewsletterState = (typeof NEWSLETTER_STATES)[number];
+
+/** A newsletter (メルマガ): an introduction plus chosen posts, sent to a segment ∩ members who opted in. */
+export const newsletters = pgTable('newsletters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  subjectJa: text('subject_ja'),
+  subjectEn: text('subject_en'),
+  introJa: text('intro_ja'),
+  introEn: text('intro_en'),
+  postIds: jsonb('post_ids').$type<string[]>().notNull().default([]),
+  /** Null: every member who opted in to newsletters. */
+  segmentId: uuid('segment_id').references(() => segments.id, { onDelete: 'restrict' }),
+  state: text('state').$type<NewsletterState>().notNull().default('draft'),
+  scheduledAt: ts('scheduled_at'),
+  /** When the recipient list was fixed (the ledger rows written). */
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+  /** Messages per second for this send (null: the configured default). */
+  ratePerSecond: integer('rate_per_second'),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * The per-recipient ledger of a newsletter: one row per newsletter × member (the primary key),
+ * so a resumed send never mails anyone twice except a batch that was in flight at a crash
+ * (its rows are 'sending' with an old claim; `attempts` > 1 counts them).
+ */
+export const newsletterRecipients = pgTable(
+  'newsletter_recipients',
+  {
+    newsletterId: uuid('newsletter_id')
+      .notNull()
+      .references(() => newsletters.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    locale: text('locale').$type<'ja' | 'en'>().notNull(),
+    state: text('state').$type<'pending' | 'sending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
+    claimedAt: ts('claimed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    sentAt: ts('sent_at'),
+    messageId: text('message_id'),
+    /** Why it failed or was skipped (hard bounce, unsubscribed, suppressed…). */
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.newsletterId, t.userId] }), index('newsletter_recipients_state_idx').on(t.newsletterId, t.state)],
+);
+
+/** Addresses never mailed again (hard bounces, complaints), whatever a list says. */
+export const mailSuppressions = pgTable('mail_suppressions', {
+  address: text('address').primaryKey(),
+  reason: text('reason').$type<'hard_bounce' | 'complaint' | 'manual'>().notNull(),
+  detail: text('detail'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Clicks on a newsletter's redirect links (no tracking pixels). */
+export const newsletterClicks = pgTable(
+  'newsletter_clicks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    newsletterId: uuid('newsletter_id')
+      .notNull()
+      .references(() => newsletters.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    url: text('url').notNull(),
+    clickedAt: ts('clicked_at').notNull().defaultNow(),
+  },
+  (t) => [index('newsletter_clicks_newsletter_idx').on(t.newsletterId, t.clickedAt)],
 );

@@ -241,7 +241,18 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
     if (q.prefecture) all.push(token.prefecture(q.prefecture));
     if (all.length) where.push(sql`${d.grams} @> ${textArray(all)}`);
     if (q.wants?.length) where.push(sql`${d.grams} && ${textArray(q.wants.map(token.want))}`);
-    if (q.leftFrom !== undefined || q.leftTo !== undefined) where.push(sql`${d.grams} && ${textArray(leftYearTokens(q.leftFrom, q.leftTo))}`);
+    const years = q.leftFrom !== undefined || q.leftTo !== undefined ? leftYearTokens(q.leftFrom, q.leftTo) : [];
+    if (years.length) where.push(sql`${d.grams} && ${textArray(years)}`);
+    const share = matchShare(await pieceStats(db), [
+      ...q.terms.map((term) => ({ all: termPieces(term) })),
+      ...all.map((piece) => ({ all: [piece] })),
+      ...(q.wants?.length ? [{ any: q.wants.map(token.want) }] : []),
+      ...(years.length ? [{ any: years }] : []),
+    ]);
+    if (share !== null && share.share >= WALK_MIN_SHARE && share.matches > (q.cap ?? SEARCH_CAP)) {
+      const walked = await walkSearch(db, q, where, Math.ceil((q.limit / share.share) * WALK_SLACK));
+      if (walked) return walked;
+    }
     return textSearch(db, q, where);
   }
   if (q.departmentId) where.push(sql`${d.departmentIds} @> array[${q.departmentId}]::uuid[]`);
@@ -276,6 +287,111 @@ function ordering(q: DirectoryQuery) {
 }
 
 const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
+// ---------------------------------------------------------------- common terms
+
+/**
+ * A term matching a large share of the directory (営業, 株式会社, manager) is found fastest by
+ * walking the sort index and checking each row: a quarter of the rows match, so a page of 21
+ * is found within ~100 rows, while collecting through the GIN index must first build a bitmap
+ * of every match (a quarter of a million at 1,000,000 members). The share comes from the
+ * planner's own statistics of the pieces (pg_stats most_common_elems), read at most every few
+ * minutes. Walk only where collecting would be capped anyway and a term is common enough that
+ * a bounded walk finds a page; a surname (≤ 3%) is never walked: its matches sit together in
+ * kana order.
+ */
+export const WALK_MIN_SHARE = 0.05;
+/** The walk reads at most limit / share × WALK_SLACK rows, then gives up and collects instead. */
+const WALK_SLACK = 4;
+const STATS_TTL_MS = 10 * 60_000;
+
+export interface PieceStats {
+  /** Share of all directory rows holding each common piece. */
+  share: Map<string, number>;
+  /** Rows of directory_entries (both audiences). */
+  rows: number;
+  /** Audiences present: a row count per audience is rows / audiences. */
+  audiences: number;
+}
+
+const statsCache = new WeakMap<Db, { at: number; stats: Promise<PieceStats | null> }>();
+
+/** The planner's statistics of the search pieces, cached per database for a few minutes (null before ANALYZE). */
+export function pieceStats(db: Db, now = Date.now()): Promise<PieceStats | null> {
+  const cached = statsCache.get(db);
+  if (cached && now - cached.at < STATS_TTL_MS) return cached.stats;
+  const stats = readPieceStats(db).catch(() => null);
+  statsCache.set(db, { at: now, stats });
+  return stats;
+}
+
+/** Forgets the cached statistics (tests, after ANALYZE). */
+export function forgetPieceStats(db: Db): void {
+  statsCache.delete(db);
+}
+
+async function readPieceStats(db: Db): Promise<PieceStats | null> {
+  const result = await db.execute(sql`
+    select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs,
+           c.reltuples::float8 as rows,
+           coalesce(array_length(a.most_common_vals::text::text[], 1), 1) as audiences
+    from pg_class c
+    join pg_stats s on s.schemaname = current_schema() and s.tablename = 'directory_entries' and s.attname = 'grams'
+    left join pg_stats a on a.schemaname = current_schema() and a.tablename = 'directory_entries' and a.attname = 'audience'
+    where c.oid = 'directory_entries'::regclass`);
+  const row = rowsOf(result)[0];
+  if (!row || !Array.isArray(row.elems) || !Array.isArray(row.freqs)) return null;
+  const elems = row.elems as string[];
+  const freqs = (row.freqs as unknown[]).map(Number);
+  const share = new Map<string, number>();
+  elems.forEach((e, i) => share.set(e, freqs[i] ?? 0));
+  return { share, rows: Number(row.rows), audiences: Math.max(1, Number(row.audiences)) };
+}
+
+/** The pieces a row must hold for a term to match (an upper bound of the term's share); none for a single Latin letter. */
+export function termPieces(term: string): string[] {
+  const chars = Array.from(term);
+  if (isAscii(term)) return chars.length >= 3 ? [term.slice(0, MAX_PREFIX)] : chars.length === 2 ? [term] : [];
+  if (chars.length <= 2) return [term];
+  return chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
+}
+
+/**
+ * The estimated share of an audience's rows matching every condition (independence assumed),
+ * and the matches that makes. A piece missing from the statistics is rare: the estimate is then
+ * below the smallest share the statistics hold, which never walks. Null without statistics.
+ */
+export function matchShare(stats: PieceStats | null, conditions: ({ all: string[] } | { any: string[] })[]): { share: number; matches: number } | null {
+  if (!stats || stats.share.size === 0 || stats.rows <= 0) return null;
+  const rare = Math.min(...stats.share.values()) / 2;
+  const of = (piece: string) => stats.share.get(piece) ?? rare;
+  let share = 1;
+  for (const c of conditions) {
+    if ('all' in c) share *= c.all.length ? Math.min(...c.all.map(of)) : 1;
+    else share *= Math.min(1, c.any.reduce((sum, piece) => sum + of(piece), 0));
+  }
+  return { share, matches: (share * stats.rows) / stats.audiences };
+}
+
+/**
+ * Walks the sort index from the cursor, reading at most `window` rows, and keeps the matching
+ * ones: exact order, no cap. Null when the window ran out before a page was found (the term was
+ * rarer there than estimated): the caller collects instead.
+ */
+async function walkSearch(db: Db, q: DirectoryQuery, where: SQL[], window: number): Promise<DirectoryPage | null> {
+  const d = directoryEntries;
+  const { keyExpr, after, order } = ordering(q);
+  // The walked window takes the table's name, so the conditions (written against the table) apply to it.
+  const walked = sql`(select * from ${d} where ${eq(d.audience, q.audience)} and ${after} order by ${order} limit ${window}) ${d}`;
+  const result = await db.execute(sql`
+    select user_id, card, ${keyExpr} as key from ${walked}
+    where ${and(...where)} order by ${order} limit ${q.limit}`);
+  const hits = toHits(result);
+  if (hits.length >= q.limit) return { hits, capped: false };
+  // Fewer than a page: complete only when the walk reached the end of the directory.
+  const [row] = rowsOf(await db.execute(sql`select count(*)::int as n from (select 1 from ${d} where ${eq(d.audience, q.audience)} and ${after} order by ${order} limit ${window}) w`));
+  return Number(row?.n ?? 0) < window ? { hits, capped: false } : null;
+}
 
 /**
  * A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
