@@ -31,6 +31,17 @@ export const PERMISSIONS = {
   'directory.view': ['operator', 'community_manager', 'employee', 'alumnus'],
   'directory.viewHrFacts': ['operator'],
   'directory.viewActivity': ['operator'],
+  // News: every confirmed member reads (within each post's audience), reacts, comments and reports;
+  // operators and community managers write posts and moderate.
+  'news.read': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'news.interact': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'news.manage': ['operator', 'community_manager'],
+  'news.moderate': ['operator', 'community_manager'],
+  // Segments select members for posts, newsletters, events and invitations.
+  'segments.manage': ['operator', 'community_manager'],
+  // Newsletters: community managers compose and test; sending to members is an operator's decision.
+  'newsletters.manage': ['operator', 'community_manager'],
+  'newsletters.send': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -15,13 +15,20 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
   } else {
     items.push({ href: '/', label: m.nav.home });
     // The directory and profiles are member content: confirmed members only.
-    if (actor.status === 'active') items.push({ href: '/members', label: m.profiles.navDirectory }, { href: '/profile', label: m.profiles.navProfile });
+    if (actor.status === 'active') {
+      items.push({ href: '/news', label: m.nav.news }, { href: '/members', label: m.profiles.navDirectory }, { href: '/profile', label: m.profiles.navProfile });
+    }
     items.push({ href: '/account', label: m.nav.account });
     // Staff who must still turn on two-factor see only what they can reach until then.
     const enrolling = requiresTwoFactor(actor.role) && !actor.twoFactorEnabled;
     // Sign-up requests are reviewed by operators and community managers.
     if ((actor.role === 'operator' || actor.role === 'community_manager') && !enrolling) {
-      items.push({ href: '/admin/signups', label: m.verification.nav });
+      items.push(
+        { href: '/admin/signups', label: m.verification.nav },
+        { href: '/admin/news', label: m.nav.newsAdmin },
+        { href: '/admin/newsletters', label: m.nav.newsletters },
+        { href: '/admin/segments', label: m.nav.segments },
+      );
     }
     if (actor.role === 'operator' && !enrolling) {
       items.push(

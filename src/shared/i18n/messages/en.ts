@@ -36,6 +36,10 @@ export const en = {
     manager: 'Manager',
   },
   nav: {
+    news: 'News',
+    newsAdmin: 'Posts',
+    newsletters: 'Newsletters',
+    segments: 'Segments',
     main: 'Main',
     home: 'Home',
     account: 'Account',

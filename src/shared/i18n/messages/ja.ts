@@ -37,6 +37,10 @@ export const ja: Messages = {
     manager: '役職者',
   },
   nav: {
+    news: 'ニュース',
+    newsAdmin: '投稿管理',
+    newsletters: 'メルマガ',
+    segments: 'セグメント',
     main: 'メイン',
     home: 'ホーム',
     account: 'アカウント',
