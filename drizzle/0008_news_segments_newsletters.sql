@@ -108,6 +108,9 @@ CREATE TABLE "segments" (
 	"archived_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "network_settings" ADD COLUMN "sender_name" text;--> statement-breakpoint
+ALTER TABLE "network_settings" ADD COLUMN "sender_postal_address" text;--> statement-breakpoint
+ALTER TABLE "network_settings" ADD COLUMN "sender_contact" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "last_seen_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "content_reports" ADD CONSTRAINT "content_reports_reporter_id_users_id_fk" FOREIGN KEY ("reporter_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content_reports" ADD CONSTRAINT "content_reports_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

@@ -138,6 +138,10 @@ export const networkSettings = pgTable('network_settings', {
   rulesJa: text('rules_ja').notNull(),
   rulesEn: text('rules_en').notNull().default(''),
   timeZone: text('time_zone').notNull().default('Asia/Tokyo'),
+  /** 特定電子メール法: the sender's name, postal address and contact, printed in every newsletter's footer. */
+  senderName: text('sender_name'),
+  senderPostalAddress: text('sender_postal_address'),
+  senderContact: text('sender_contact'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
