@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'signup.more_info_requested',
   'signup.declined',
   'signup.updated',
+  'segment.saved',
+  'segment.archived',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

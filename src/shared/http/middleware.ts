@@ -87,10 +87,31 @@ export function session(): MiddlewareHandler<AppEnv> {
           sessionId: data.session.id,
         };
         c.set('actor', actor);
+        noteSeen(c, actor.id);
       }
     }
     return next();
   };
+}
+
+/** When each member's last-seen time was last written by this process (segments: active / dormant). */
+const seenWritten = new Map<string, number>();
+const SEEN_EVERY_MS = 60 * 60_000;
+
+/**
+ * Records that a member was here, at most once an hour per member and process, without making
+ * the request wait: an hour's precision is all that "active in the last N days" needs.
+ */
+function noteSeen(c: Context<AppEnv>, userId: string): void {
+  const now = Date.now();
+  if (now - (seenWritten.get(userId) ?? 0) < SEEN_EVERY_MS) return;
+  if (seenWritten.size > 50_000) seenWritten.clear();
+  seenWritten.set(userId, now);
+  const { db, logger } = c.get('deps');
+  db.update(users)
+    .set({ lastSeenAt: new Date(now) })
+    .where(eq(users.id, userId))
+    .catch((err: unknown) => logger.warn({ err }, 'could not record when a member was last seen'));
 }
 
 /**
