@@ -46,6 +46,10 @@ export const AUDIT_ACTIONS = [
   'signup.updated',
   'segment.saved',
   'segment.archived',
+  'news.post_published',
+  'news.post_archived',
+  'news.comment_hidden',
+  'news.report_dismissed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
