@@ -2,6 +2,7 @@
 import { invitationsEn } from './invitations.en.ts';
 import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
+import { segmentsEn } from './segments.en.ts';
 import { profilesEn } from './profiles.en.ts';
 
 export const en = {
@@ -382,6 +383,7 @@ export const en = {
   invitations: invitationsEn,
   offboarding: offboardingEn,
   verification: verificationEn,
+  segments: segmentsEn,
   profiles: profilesEn,
   mail: {
     profileReview: {

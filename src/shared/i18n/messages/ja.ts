@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { invitationsJa } from './invitations.ja.ts';
 import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
+import { segmentsJa } from './segments.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
 
 export const ja: Messages = {
@@ -381,6 +382,7 @@ export const ja: Messages = {
   invitations: invitationsJa,
   offboarding: offboardingJa,
   verification: verificationJa,
+  segments: segmentsJa,
   profiles: profilesJa,
   mail: {
     profileReview: {
