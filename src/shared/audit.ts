@@ -50,6 +50,11 @@ export const AUDIT_ACTIONS = [
   'news.post_archived',
   'news.comment_hidden',
   'news.report_dismissed',
+  'newsletter.sent',
+  'newsletter.scheduled',
+  'newsletter.cancelled',
+  'newsletter.recipients_viewed',
+  'newsletter.sender_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
