@@ -4,6 +4,7 @@ import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
 import { segmentsEn } from './segments.en.ts';
 import { profilesEn } from './profiles.en.ts';
+import { newsEn } from './news.en.ts';
 
 export const en = {
   lang: { name: 'English', switchTo: '日本語', switchLabel: 'Language' },
@@ -385,6 +386,7 @@ export const en = {
   verification: verificationEn,
   segments: segmentsEn,
   profiles: profilesEn,
+  news: newsEn,
   mail: {
     profileReview: {
       subject: '[{network}] Is your profile still up to date?',

@@ -5,6 +5,7 @@ import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
 import { segmentsJa } from './segments.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
+import { newsJa } from './news.ja.ts';
 
 export const ja: Messages = {
   lang: { name: '日本語', switchTo: 'English', switchLabel: '言語' },
@@ -384,6 +385,7 @@ export const ja: Messages = {
   verification: verificationJa,
   segments: segmentsJa,
   profiles: profilesJa,
+  news: newsJa,
   mail: {
     profileReview: {
       subject: '[{network}] プロフィールは最新ですか?',
