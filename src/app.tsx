@@ -19,7 +19,9 @@ import { offboardingRoutes } from './features/offboarding/offboarding.routes.tsx
 import { rosterRoutes } from './features/roster/roster.routes.tsx';
 import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
+import { segmentRoutes } from './features/segments/segments.routes.tsx';
 import { profileRoutes } from './features/profiles/profiles.routes.tsx';
+import { newsletterRoutes, unsubscribeRoutes } from './features/newsletters/newsletters.routes.tsx';
 import { MAX_PHOTO_BYTES } from './features/profiles/photo.ts';
 import { MAX_ZIP_BYTES } from './features/profiles/linkedin.ts';
 import { verificationRoutes } from './features/verification/verification.routes.tsx';
@@ -91,6 +93,8 @@ export function createApp(deps: AppDeps) {
     return next();
   });
   app.use('*', flash());
+  // RFC 8058 one-click unsubscribe comes from mail clients without a CSRF token (the link is signed).
+  app.route('/', unsubscribeRoutes);
   app.use('*', csrf());
   app.use('*', twoFactorGate());
   app.use('*', async (c, next) => {
@@ -112,6 +116,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', offboardingRoutes);
   app.route('/', verificationRoutes);
   app.route('/', profileRoutes);
+  app.route('/', newsletterRoutes);
+  app.route('/', segmentRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

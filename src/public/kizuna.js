@@ -4,3 +4,32 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('.error-summary');
   if (summary instanceof HTMLElement) summary.focus();
 });
+
+// Segment editor: count the members a filter selects while it is edited (the form's
+// "count members" button does the same without JavaScript).
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.querySelector('form[data-segment-count]');
+  const out = document.getElementById('segment-count');
+  if (!(form instanceof HTMLFormElement) || !out) return;
+  let timer = 0;
+  let seq = 0;
+  const update = () => {
+    const mine = ++seq;
+    fetch('/admin/segments/count', { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
+      .then((r) => r.json())
+      .then((data) => {
+        if (mine !== seq || typeof data.text !== 'string') return;
+        const p = document.createElement('p');
+        p.className = data.ok ? 'lead' : 'field-error';
+        const strong = document.createElement('strong');
+        strong.textContent = data.text;
+        p.append(strong);
+        out.replaceChildren(p);
+      })
+      .catch(() => {});
+  };
+  form.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = window.setTimeout(update, 400);
+  });
+});
