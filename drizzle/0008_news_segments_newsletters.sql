@@ -92,6 +92,7 @@ CREATE TABLE "posts" (
 	"publish_at" timestamp with time zone,
 	"published_at" timestamp with time zone,
 	"comments_open" boolean DEFAULT true NOT NULL,
+	"wants" text[] DEFAULT '{}'::text[] NOT NULL,
 	"author_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -736,6 +736,11 @@ export const posts = pgTable(
     publishAt: ts('publish_at'),
     publishedAt: ts('published_at'),
     commentsOpen: boolean('comments_open').notNull().default(true),
+    /**
+     * Which interests the post serves (WANTS): the personalised home ranks by them and says so;
+     * a post about returning ('return') is never recommended to a member who did not ask for it.
+     */
+    wants: text('wants').array().$type<Want[]>().notNull().default(sql`'{}'::text[]`),
     authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
