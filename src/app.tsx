@@ -21,6 +21,7 @@ import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
 import { segmentRoutes } from './features/segments/segments.routes.tsx';
 import { profileRoutes } from './features/profiles/profiles.routes.tsx';
+import { isCoverUpload, newsRoutes } from './features/news/news.routes.tsx';
 import { newsletterRoutes, unsubscribeRoutes } from './features/newsletters/newsletters.routes.tsx';
 import { MAX_PHOTO_BYTES } from './features/profiles/photo.ts';
 import { MAX_ZIP_BYTES } from './features/profiles/linkedin.ts';
@@ -85,7 +86,7 @@ export function createApp(deps: AppDeps) {
   // Profile photos from phones and LinkedIn exports are larger than a form, smaller than a roster.
   const photoLimit = limit(MAX_PHOTO_BYTES + 64 * 1024);
   const linkedInLimit = limit(MAX_ZIP_BYTES + 64 * 1024);
-  const limitFor = (p: string) => (p === '/admin/roster/import' ? uploadLimit : p === '/profile/photo' ? photoLimit : p === '/profile/import' ? linkedInLimit : defaultLimit);
+  const limitFor = (p: string) => (p === '/admin/roster/import' ? uploadLimit : p === '/profile/photo' || isCoverUpload(p) ? photoLimit : p === '/profile/import' ? linkedInLimit : defaultLimit);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
   // A NUL in the address (%00) is never a real request, and PostgreSQL refuses it in text.
   app.use('*', async (c, next) => {
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', offboardingRoutes);
   app.route('/', verificationRoutes);
   app.route('/', profileRoutes);
+  app.route('/', newsRoutes);
   app.route('/', newsletterRoutes);
   app.route('/', segmentRoutes);
   app.route('/', homeRoutes);

@@ -17,6 +17,7 @@ import { rosterJobHandlers } from './features/roster/roster.service.ts';
 import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invitations/invitations.service.ts';
 import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
 import { directoryMaintenance, indexMissingMembers } from './features/profiles/profiles.service.ts';
+import { NEWS_PUBLISH_QUEUE, publishDuePosts } from './features/news/news.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -33,6 +34,8 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
     ...mailJobHandlers(deps),
     ...rosterJobHandlers({ filesDir: uploadsDir(deps.config) }),
     ...invitationJobHandlers(deps),
+    // Readers see a scheduled post from its time on regardless; this marks it published in the editors' list.
+    [NEWS_PUBLISH_QUEUE]: async (_payload, ctx) => void (await publishDuePosts(ctx.db)),
     [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
       await runOffboardingTick(ctx.db, deps.config.baseUrl);
     },
