@@ -49,10 +49,24 @@ export const configSchema = z
     DIRECTORY_PROFILE_VIEWS_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(120),
     /** Directory searches and pages one member may request per hour. */
     DIRECTORY_SEARCHES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(300),
+    /** Newsletter messages sent per second (a newsletter may set its own); 0 means no limit. */
+    NEWSLETTER_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(20),
+    /** Newsletter recipients a worker claims at a time. */
+    NEWSLETTER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** DKIM signing of outgoing mail: the signing domain (all three DKIM_* settings, or none). */
+    DKIM_DOMAIN: z.string().min(1).optional(),
+    /** DKIM selector (the DNS record is <selector>._domainkey.<domain>). */
+    DKIM_SELECTOR: z.string().min(1).optional(),
+    /** Path of the PEM private key used for DKIM signing. */
+    DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    const dkim = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY_FILE].filter(Boolean).length;
+    if (dkim !== 0 && dkim !== 3) {
+      ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together' });
     }
   });
 
@@ -73,6 +87,10 @@ export interface Config {
   profileReviewMonths: number;
   directoryProfileViewsPerHour: number;
   directorySearchesPerHour: number;
+  /** Null: no limit. */
+  newsletterRatePerSecond: number | null;
+  newsletterBatchSize: number;
+  dkim: { domainName: string; keySelector: string; privateKeyFile: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +127,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     profileReviewMonths: e.PROFILE_REVIEW_MONTHS,
     directoryProfileViewsPerHour: e.DIRECTORY_PROFILE_VIEWS_PER_HOUR,
     directorySearchesPerHour: e.DIRECTORY_SEARCHES_PER_HOUR,
+    newsletterRatePerSecond: e.NEWSLETTER_RATE_PER_SECOND || null,
+    newsletterBatchSize: e.NEWSLETTER_BATCH_SIZE,
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
+        ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKeyFile: path.resolve(e.DKIM_PRIVATE_KEY_FILE) }
+        : null,
   };
 }
 
@@ -146,6 +170,17 @@ export function resolveSecret(config: Config): string {
     fs.writeFileSync(file, secret, { mode: 0o600 });
     return secret;
   }
+}
+
+/**
+ * The DKIM signing options for the mail transport, with the private key read from its
+ * file (null when DKIM is not configured). Throws when the file cannot be read, so a
+ * misconfigured key stops the start instead of sending unsigned mail.
+ */
+export function dkimOptions(config: Pick<Config, 'dkim'>): { domainName: string; keySelector: string; privateKey: string } | undefined {
+  if (!config.dkim) return undefined;
+  const privateKey = fs.readFileSync(config.dkim.privateKeyFile, 'utf8');
+  return { domainName: config.dkim.domainName, keySelector: config.dkim.keySelector, privateKey };
 }
 
 /** Where uploaded files wait for processing (a shared mount when workers run elsewhere). */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { resolveSecret, uploadsDir, type Config } from './config.ts';
+import { dkimOptions, resolveSecret, uploadsDir, type Config } from './config.ts';
 import { openDb, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { createAuth, type Auth } from './shared/auth/auth.ts';
@@ -18,6 +18,7 @@ import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invit
 import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
 import { directoryMaintenance, indexMissingMembers } from './features/profiles/profiles.service.ts';
 import { NEWS_PUBLISH_QUEUE, publishDuePosts } from './features/news/news.service.ts';
+import { newsletterJobHandlers } from './features/newsletters/sender.ts';
 
 export interface Runtime {
   config: Config;
@@ -34,6 +35,7 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
     ...mailJobHandlers(deps),
     ...rosterJobHandlers({ filesDir: uploadsDir(deps.config) }),
     ...invitationJobHandlers(deps),
+    ...newsletterJobHandlers(deps),
     // Readers see a scheduled post from its time on regardless; this marks it published in the editors' list.
     [NEWS_PUBLISH_QUEUE]: async (_payload, ctx) => void (await publishDuePosts(ctx.db)),
     [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
@@ -57,7 +59,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
   const database = await openDb({ databaseUrl: full.databaseUrl, pgliteDir: path.join(full.dataDir, 'pglite') });
   await migrate(database);
   const auth = createAuth({ config: full, db: database.db });
-  const transport = createTransport(full);
+  const transport = createTransport(full, { dkim: dkimOptions(full) });
   const handlers = jobHandlers({ transport, config: full, logger });
 
   return {

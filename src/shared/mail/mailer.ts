@@ -154,6 +154,8 @@ export interface CreateTransportOptions {
     greetingTimeout?: number;
     socketTimeout?: number;
   };
+  /** DKIM signing (nodemailer's `dkim` option): every message, SMTP or outbox, is signed. */
+  dkim?: { domainName: string; keySelector: string; privateKey: string } | undefined;
 }
 
 /**
@@ -165,7 +167,7 @@ export function createTransport(
   config: Pick<Config, 'smtpUrl' | 'dataDir'>,
   options: CreateTransportOptions = {},
 ): MailTransport {
-  return config.smtpUrl ? smtpTransport(config.smtpUrl, options) : outboxTransport(path.join(config.dataDir, 'outbox'));
+  return config.smtpUrl ? smtpTransport(config.smtpUrl, options) : outboxTransport(path.join(config.dataDir, 'outbox'), options);
 }
 
 function smtpTransport(url: string, options: CreateTransportOptions): MailTransport {
@@ -178,6 +180,7 @@ function smtpTransport(url: string, options: CreateTransportOptions): MailTransp
     connectionTimeout: options.smtp?.connectionTimeout ?? 30_000,
     greetingTimeout: options.smtp?.greetingTimeout ?? 30_000,
     socketTimeout: options.smtp?.socketTimeout ?? 60_000,
+    ...(options.dkim ? { dkim: options.dkim } : {}),
   });
   return {
     kind: 'smtp',
@@ -195,8 +198,8 @@ function smtpTransport(url: string, options: CreateTransportOptions): MailTransp
   };
 }
 
-function outboxTransport(dir: string): MailTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+function outboxTransport(dir: string, options: CreateTransportOptions = {}): MailTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...(options.dkim ? { dkim: options.dkim } : {}) });
   const ensureDir = () => fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   return {
     kind: 'outbox',

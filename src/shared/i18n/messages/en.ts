@@ -4,6 +4,7 @@ import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
 import { segmentsEn } from './segments.en.ts';
 import { profilesEn } from './profiles.en.ts';
+import { newslettersEn } from './newsletters.en.ts';
 import { newsEn } from './news.en.ts';
 
 export const en = {
@@ -386,6 +387,7 @@ export const en = {
   verification: verificationEn,
   segments: segmentsEn,
   profiles: profilesEn,
+  newsletters: newslettersEn,
   news: newsEn,
   mail: {
     profileReview: {

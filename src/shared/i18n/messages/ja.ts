@@ -5,6 +5,7 @@ import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
 import { segmentsJa } from './segments.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
+import { newslettersJa } from './newsletters.ja.ts';
 import { newsJa } from './news.ja.ts';
 
 export const ja: Messages = {
@@ -385,6 +386,7 @@ export const ja: Messages = {
   verification: verificationJa,
   segments: segmentsJa,
   profiles: profilesJa,
+  newsletters: newslettersJa,
   news: newsJa,
   mail: {
     profileReview: {
