@@ -2,7 +2,7 @@
  * The post editor's form: reading and checking what was typed, and the publishing time, which
  * editors type in the network's time zone (a `datetime-local` value has no zone of its own).
  */
-import { CONTENT_AUDIENCES, POST_CATEGORIES, type ContentAudience, type PostCategory } from '../../db/schema.ts';
+import { CONTENT_AUDIENCES, POST_CATEGORIES, WANTS, type ContentAudience, type PostCategory, type Want } from '../../db/schema.ts';
 import { fmt, type Messages } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
 import type { PostRow } from './news.repository.ts';
@@ -22,6 +22,8 @@ export interface PostInput {
   category: PostCategory;
   audience: ContentAudience;
   segmentId: string | null;
+  /** The interests the post serves (the personalised home ranks by them). */
+  wants: Want[];
   pinned: boolean;
   commentsOpen: boolean;
   /** When to publish (null: at once). */
@@ -86,6 +88,7 @@ export function formValuesOf(post: PostRow | null, timeZone: string): Record<str
     category: post.category,
     audience: post.audience,
     segmentId: post.segmentId ?? '',
+    wants: post.wants.join(','),
     pinned: post.pinned ? '1' : '',
     commentsOpen: post.commentsOpen ? '1' : '',
     publishAt: post.state === 'scheduled' && post.publishAt ? toZonedInput(post.publishAt, timeZone) : '',
@@ -150,6 +153,7 @@ export function parsePostForm(
       category,
       audience,
       segmentId: segmentId || null,
+      wants: WANTS.filter((w) => (values.wants ?? '').split(',').includes(w)),
       pinned: values.pinned === '1',
       commentsOpen: values.commentsOpen === '1',
       publishAt,

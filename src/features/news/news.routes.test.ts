@@ -469,6 +469,26 @@ describe('the editor', () => {
     expect(admin.body).toContain(N.audiences.alumni);
   });
 
+  it('records the interests a post serves (several checkboxes), for the personalised home', async () => {
+    const title = `関心 ${unique()}`;
+    const body = new URLSearchParams({ _csrf: await operator.csrfToken(), titleJa: title, bodyJa: '協業の募集です。', category: 'opportunities', audience: 'everyone', intent: 'publish' });
+    body.append('wants', 'business');
+    body.append('wants', 'sideWork');
+    body.append('wants', 'not-a-want');
+    const res = await operator.request('POST', '/admin/news/new', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(t.config.baseUrl).origin },
+      body: body.toString(),
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.db.select().from(posts).where(eq(posts.titleJa, title));
+    expect(row!.wants).toEqual(['business', 'sideWork']);
+    const edit = await operator.get(`/admin/news/${row!.id}/edit`);
+    expect(edit.body).toMatch(/value="business" checked/);
+    const { user } = await t.signedIn('alumnus');
+    const home = await visiblePostsFor(t.db, actorOf(user), { limit: 200 });
+    expect(home.find((p) => p.id === row!.id)?.wants).toEqual(['business', 'sideWork']);
+  });
+
   it('members and employees cannot reach the editor; community managers can', async () => {
     expect((await (await member('alumnus')).client.get('/admin/news')).status).toBe(403);
     expect((await (await member('employee', { isManager: true })).client.post('/admin/news/new', { titleJa: 'x', bodyJa: 'y', category: 'company', audience: 'everyone' })).status).toBe(403);

@@ -1,7 +1,6 @@
 /** News routes: /news (members read, react, comment, report) and /admin/news (editors write, schedule, archive, moderate). */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { POST_CATEGORIES, REACTIONS, type PostCategory, type Reaction } from '../../db/schema.ts';
 import { allow } from '../../shared/auth/access.ts';
 import { can } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -13,6 +12,7 @@ import type { FieldErrors } from '../../shared/views/form.tsx';
 import { formValuesOf, intentOf, MAX_COMMENT, MAX_REASON, parsePostForm, parseText, type PostInput } from './news.form.ts';
 import { coverOf, presentCard, presentPost, versionFor, versions } from './news.present.ts';
 import * as news from './news.service.ts';
+import { POST_CATEGORIES, REACTIONS, type PostCategory, type Reaction } from './news.service.ts';
 import { AdminListPage, EditorPage, ReportsPage } from './views/AdminPages.tsx';
 import { NewsListPage, PostPage, ReportPage, type CommentView, type ViewBase } from './views/NewsPages.tsx';
 
@@ -129,8 +129,10 @@ async function submitEditor(c: Context<AppEnv>, id: string | null) {
   const v = base(c);
   // The post must exist before its form is read (an unknown id is a 404, whatever was sent).
   const existing = id ? await news.postForEdit(db, actor, id) : null;
-  const body = await c.req.parseBody();
+  // First read with `all`, so a repeated field (the interests' checkboxes) keeps every value; readForm reuses it.
+  const body = await c.req.parseBody({ all: true });
   const values = await readForm(c);
+  values.wants = (Array.isArray(body.wants) ? body.wants : [body.wants]).filter((w): w is string => typeof w === 'string').join(',');
   const intent = intentOf(values);
   const segments = await news.segmentOptions(db, actor);
   const live = existing ? news.isLive(existing) : false;

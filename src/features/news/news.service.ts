@@ -26,6 +26,8 @@ import * as repo from './news.repository.ts';
 
 export type { AdminFilter, AdminRow, CommentRow, FeedRow, PostRow, ReportRow } from './news.repository.ts';
 export { postForMail } from './news.present.ts';
+export { POST_CATEGORIES, REACTIONS } from '../../db/schema.ts';
+export type { PostCategory, Reaction } from '../../db/schema.ts';
 
 export const PAGE_SIZE = 20;
 export const MAX_COMMENTS_SHOWN = 500;
@@ -119,6 +121,8 @@ export interface HomePost {
   category: PostCategory;
   pinned: boolean;
   publishedAt: Date;
+  /** The interests the post serves (WANTS), chosen by its editor. */
+  wants: repo.PostRow['wants'];
   titleJa: string | null;
   titleEn: string | null;
   excerptJa: string | null;
@@ -143,6 +147,7 @@ export async function visiblePostsFor(db: Db, actor: Actor, opts: { limit: numbe
       category: post.category,
       pinned: post.pinned,
       publishedAt: post.publishedAt!,
+      wants: post.wants,
       titleJa: ja?.title ?? null,
       titleEn: en?.title ?? null,
       excerptJa: ja ? excerpt(ja.body) : null,
@@ -318,6 +323,7 @@ export async function savePost(
     category: input.category,
     audience: input.audience,
     segmentId: input.audience === 'segment' ? input.segmentId : null,
+    wants: input.wants,
     titleJa: input.titleJa,
     bodyJa: input.bodyJa,
     titleEn: input.titleEn,

@@ -1,6 +1,6 @@
 /** Editors' news pages: the post list (state, audience, schedule), the editor with its preview, and the reports queue. */
 import { raw } from 'hono/html';
-import { CONTENT_AUDIENCES, POST_CATEGORIES } from '../../../db/schema.ts';
+import { CONTENT_AUDIENCES, POST_CATEGORIES, WANTS } from '../../../db/schema.ts';
 import { fmt, formatDateTime } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
@@ -207,6 +207,20 @@ export function EditorPage(p: {
               {e.noSegments}
             </p>
           )}
+        </fieldset>
+        <fieldset class="card field" id="f-wants" aria-describedby="f-wants-hint">
+          <legend>{e.wants}</legend>
+          <p class="hint" id="f-wants-hint">
+            {e.wantsHint}
+          </p>
+          <div class="choices">
+            {WANTS.map((w) => (
+              <label class="choice" for={`f-wants-${w}`}>
+                <input type="checkbox" id={`f-wants-${w}`} name="wants" value={w} checked={(val.wants ?? '').split(',').includes(w)} />
+                {m.profiles.wants[w]}
+              </label>
+            ))}
+          </div>
         </fieldset>
         <fieldset class="card">
           <legend>{e.cover}</legend>

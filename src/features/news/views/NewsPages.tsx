@@ -198,7 +198,7 @@ export function PostPage(p: {
             const pressed = p.mine.includes(r);
             return (
               <button type="submit" name="reaction" value={r} class={`reaction${pressed ? ' reaction--on' : ''}`} aria-pressed={pressed ? 'true' : 'false'}>
-                <span aria-hidden="true">{EMOJI[r]}</span> {n.reactions[r]} <span class="reaction__count">{fmt(n.reactions.count, { count: p.reactions[r] })}</span>
+                <span aria-hidden="true">{EMOJI[r]}</span> {n.reactions[r]} <span class="reaction__count">{p.reactions[r]}</span>
               </button>
             );
           })}

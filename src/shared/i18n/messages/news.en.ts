@@ -46,7 +46,6 @@ export const newsEn = {
     thanks: 'Thanks',
     celebrate: 'Congratulations',
     insightful: 'Insightful',
-    count: '{count}',
     given: 'You reacted with {reaction}. Press again to take it back.',
   },
   comments: {
@@ -122,6 +121,8 @@ export const newsEn = {
     segmentHint: 'Members in the segment when they open the post can read it.',
     noSegments: 'There are no segments yet.',
     chooseSegment: 'Choose a segment',
+    wants: 'Interests this post serves (optional)',
+    wantsHint: 'The personalised home recommends the post to members who chose these interests and says why. A post about returning is recommended only to members who asked for it.',
     cover: 'Cover image',
     coverHint: 'JPEG, PNG, WebP, GIF or AVIF, up to 8 MB. It is re-encoded without its metadata (such as a location). If this form shows errors, choose the file again.',
     currentCover: 'Current cover image',

@@ -48,7 +48,6 @@ export const newsJa: Messages['news'] = {
     thanks: 'ありがとう',
     celebrate: 'おめでとう',
     insightful: '参考になった',
-    count: '{count}',
     given: '「{reaction}」でリアクションしました。もう一度押すと取り消せます。',
   },
   comments: {
@@ -124,6 +123,8 @@ export const newsJa: Messages['news'] = {
     segmentHint: '投稿を開いた時点でセグメントに該当する会員が読めます。',
     noSegments: 'セグメントはまだありません。',
     chooseSegment: 'セグメントを選択',
+    wants: 'この投稿に関係する関心(任意)',
+    wantsHint: 'パーソナライズされたホームで、これらの関心を選んだ会員に理由とともにおすすめします。再入社に関する投稿は、希望した会員にだけおすすめします。',
     cover: 'カバー画像',
     coverHint: 'JPEG・PNG・WebP・GIF・AVIF、8 MB まで。位置情報などのメタデータを除いて変換されます。エラーが表示された場合は、もう一度ファイルを選んでください。',
     currentCover: '現在のカバー画像',
