@@ -137,6 +137,26 @@ export async function unblock(db: Db, blockerId: string, blockedId: string): Pro
 }
 
 /** Everyone the member blocked or was blocked by: they never see each other. */
+/**
+ * Counts one search for the hour and returns the count with the members blocked either way, in
+ * one round trip (a search needs both before it runs).
+ */
+export async function countSearch(db: Db, userId: string, now = new Date()): Promise<{ count: number; blocked: string[] }> {
+  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const result = await db.execute(sql`
+    with v as (
+      insert into ${directoryViews} (user_id, hour, searches) values (${userId}, ${hour}, 1)
+      on conflict (user_id, hour) do update set searches = ${directoryViews}.searches + 1
+      returning searches
+    )
+    select (select searches from v) as count,
+           array(select case when blocker_id = ${userId} then blocked_id else blocker_id end from ${memberBlocks}
+                 where blocker_id = ${userId} or blocked_id = ${userId}) as blocked`);
+  const row = rowsOf(result)[0] ?? {};
+  const blocked = Array.isArray(row.blocked) ? (row.blocked as string[]) : [];
+  return { count: Number(row.count ?? 0), blocked: [...new Set(blocked)] };
+}
+
 export async function blockedEitherWay(db: Db, userId: string): Promise<string[]> {
   const rows = await db
     .select({ a: memberBlocks.blockerId, b: memberBlocks.blockedId })

@@ -145,7 +145,11 @@ export async function confirmReviewed(db: Db, actor: Actor, now = new Date()): P
 // ---------------------------------------------------------------- rate limits
 
 async function countView(db: Db, config: Config, actor: Actor, kind: 'profiles' | 'searches', now = new Date()): Promise<void> {
-  const count = await repo.countView(db, actor.id, kind, now);
+  enforceLimit(config, actor, kind, await repo.countView(db, actor.id, kind, now), now);
+}
+
+/** Refuses (429) a member over the hourly limit of a kind of directory use. */
+function enforceLimit(config: Config, actor: Actor, kind: 'profiles' | 'searches', count: number, now: Date): void {
   // Operators already hold the roster: they are counted (and shown) but not stopped.
   if (actor.role === 'operator') return;
   const max = kind === 'profiles' ? config.directoryProfileViewsPerHour : config.directorySearchesPerHour;
@@ -204,8 +208,10 @@ const encodeCursor = (c: { key: string; id: string }): string => Buffer.from(JSO
 
 export async function searchDirectory(db: Db, config: Config, actor: Actor, p: SearchParams) {
   authorize(actor, 'directory.view');
-  await countView(db, config, actor, 'searches');
-  const exclude = [actor.id, ...(await repo.blockedEitherWay(db, actor.id))];
+  const now = new Date();
+  const counted = await repo.countSearch(db, actor.id, now);
+  enforceLimit(config, actor, 'searches', counted.count, now);
+  const exclude = [actor.id, ...counted.blocked];
   const after = decodeCursor(p.after);
   // A cursor must look exactly like the keys the query produces; anything else starts from page 1.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
