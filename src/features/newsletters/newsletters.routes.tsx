@@ -9,7 +9,7 @@ import { allow } from '../../shared/auth/access.ts';
 import { can } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, AppEnv } from '../../shared/http/context.ts';
-import { setFlash } from '../../shared/http/middleware.ts';
+import { setFlash, twoFactorGate } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt, isLocale, type Locale } from '../../shared/i18n/index.ts';
 import { localized } from '../../shared/network.ts';
@@ -393,7 +393,8 @@ newsletterRoutes.get('/r/:token', allow('public'), async (c) => {
  */
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
-unsubscribeRoutes.post('/u/:token', allow('public'), async (c) => {
+// Registered ahead of the app-wide two-factor gate too, so it applies it itself (like every other route).
+unsubscribeRoutes.post('/u/:token', allow('public'), twoFactorGate(), async (c) => {
   const { token, member } = await tokenMember(c);
   await service.unsubscribe(deps(c).db, member.id);
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
