@@ -161,7 +161,7 @@ export function EditorPage(p: {
           ))}
         </section>
       ) : null}
-      <form method="post" action={action} enctype="multipart/form-data" class="profile-form" novalidate>
+      <form method="post" action={action} enctype="multipart/form-data" class="profile-form news-editor" novalidate>
         <CsrfField token={csrfToken} />
         {(['Ja', 'En'] as const).map((lang) => (
           <fieldset class="card" lang={lang === 'Ja' ? 'ja' : 'en'}>
@@ -208,7 +208,7 @@ export function EditorPage(p: {
             </p>
           )}
         </fieldset>
-        <fieldset class="card field" id="f-wants" aria-describedby="f-wants-hint">
+        <fieldset class="card" id="f-wants" aria-describedby="f-wants-hint">
           <legend>{e.wants}</legend>
           <p class="hint" id="f-wants-hint">
             {e.wantsHint}

@@ -19,8 +19,6 @@ export function NewsStyles() {
   return <link rel="stylesheet" href="/static/news.css" />;
 }
 
-const EMOJI: Record<Reaction, string> = { like: '👍', thanks: '🙏', celebrate: '🎉', insightful: '💡' };
-
 /** The `lang` attribute for content in another language than the page (screen readers switch voice). */
 const langIf = (content: Locale, page: Locale) => (content === page ? undefined : content);
 
@@ -120,8 +118,10 @@ export function PostArticle({ v, post, headingLevel = 1, preview = false }: { v:
   const n = m.news;
   const lang = langIf(post.lang, locale);
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
+  // A preview shows both versions of one post: their ids differ by language.
+  const titleId = preview ? `title-${post.id}-${post.lang}` : `title-${post.id}`;
   return (
-    <article class="news-post" aria-labelledby={`title-${post.id}`}>
+    <article class="news-post" aria-labelledby={titleId}>
       <p class="news-meta small">
         {post.pinned ? <span class="badge badge--alumni">{n.pinned}</span> : null} <span>{n.categories[post.category]}</span>
         {post.publishedAt ? (
@@ -131,7 +131,7 @@ export function PostArticle({ v, post, headingLevel = 1, preview = false }: { v:
           </>
         ) : null}
       </p>
-      <Heading id={`title-${post.id}`} lang={lang}>
+      <Heading id={titleId} lang={lang}>
         {post.title}
       </Heading>
       {post.lang !== locale && !preview ? <p class="notice notice--warning">{fmt(n.onlyIn, { language: n.languages[post.lang] })}</p> : null}
@@ -198,7 +198,7 @@ export function PostPage(p: {
             const pressed = p.mine.includes(r);
             return (
               <button type="submit" name="reaction" value={r} class={`reaction${pressed ? ' reaction--on' : ''}`} aria-pressed={pressed ? 'true' : 'false'}>
-                <span aria-hidden="true">{EMOJI[r]}</span> {n.reactions[r]} <span class="reaction__count">{p.reactions[r]}</span>
+                {n.reactions[r]} <span class="reaction__count">{p.reactions[r]}</span>
               </button>
             );
           })}
