@@ -1,12 +1,78 @@
 import { Hono } from 'hono';
 import { allow } from '../../shared/auth/access.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
-import { fmt, formatDate } from '../../shared/i18n/index.ts';
+import { fmt, formatDate, type Locale, type Messages } from '../../shared/i18n/index.ts';
 import { reviewDueSince } from '../profiles/profiles.service.ts';
 import { localized } from '../../shared/network.ts';
 import { page } from '../../shared/http/render.tsx';
 import { ownRequest } from '../verification/verification.service.ts';
 import { SignupStatus } from '../verification/views/VerificationPages.tsx';
+import { homeFeed, type HomeFeed, type HomeItem } from './home.service.ts';
+import type { Reason } from './recommend.ts';
+
+function reasonText(m: Messages, r: Reason): string {
+  if (r.kind === 'want') return m.home.because.want[r.want];
+  if (r.kind === 'skill') return fmt(m.home.because.skill, { skill: r.skill });
+  return r.kind === 'location' ? m.home.because.location : m.home.because.pinned;
+}
+
+function Entry({ m, locale, timeZone, item, reasons }: { m: Messages; locale: Locale; timeZone: string; item: HomeItem; reasons?: Reason[] }) {
+  return (
+    <li class="feed-item">
+      <a href={item.post.url} lang={item.lang === locale ? undefined : item.lang}>
+        {item.title}
+      </a>
+      <span class="hint">
+        {' '}
+        {m.news.categories[item.post.category]} · {formatDate(item.post.publishedAt, locale, timeZone)}
+      </span>
+      {reasons?.length ? (
+        <p class="feed-reasons">
+          <span class="visually-hidden">{m.home.reasonsLabel}: </span>
+          {reasons.map((r) => reasonText(m, r)).join(' · ')}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+/** Recommendations with their reasons, then the latest news. */
+function Feed({ m, locale, timeZone, feed }: { m: Messages; locale: Locale; timeZone: string; feed: HomeFeed }) {
+  return (
+    <>
+      {feed.recommended.length ? (
+        <section class="card" aria-labelledby="home-recommended">
+          <h2 id="home-recommended">{m.home.recommended}</h2>
+          <ul class="feed">
+            {feed.recommended.map((r) => (
+              <Entry m={m} locale={locale} timeZone={timeZone} item={r} reasons={r.reasons} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {feed.noWants ? (
+        <p class="notice">
+          {m.home.setWants} <a href="/profile/edit#wants">{m.home.setWantsLink}</a>
+        </p>
+      ) : null}
+      <section class="card" aria-labelledby="home-latest">
+        <h2 id="home-latest">{m.home.latest}</h2>
+        {feed.latest.length ? (
+          <ul class="feed">
+            {feed.latest.map((item) => (
+              <Entry m={m} locale={locale} timeZone={timeZone} item={item} />
+            ))}
+          </ul>
+        ) : (
+          <p>{m.home.noNews}</p>
+        )}
+        <p>
+          <a href="/news">{m.home.allNews}</a>
+        </p>
+      </section>
+    </>
+  );
+}
 
 export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), async (c) => {
   const m = c.get('m');
@@ -41,6 +107,7 @@ export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), async (c)
   // A self sign-up still being verified sees where their request stands.
   const request = actor.status === 'pending' ? await ownRequest(c.get('deps').db, actor) : null;
   const reviewSince = await reviewDueSince(c.get('deps').db, c.get('deps').config, actor);
+  const feed = actor.status === 'active' ? await homeFeed(c.get('deps').db, actor, locale) : null;
   return page(
     c,
     m.nav.home,
@@ -54,6 +121,7 @@ export const homeRoutes = new Hono<AppEnv>().get('/', allow('public'), async (c)
           </p>
         </div>
       ) : null}
+      {feed ? <Feed m={m} locale={locale} timeZone={settings.timeZone} feed={feed} /> : null}
       {actor.status === 'pending' ? request ? <SignupStatus m={m} request={request} link /> : <p class="notice">{m.home.pending}</p> : null}
       {actor.role === 'operator' ? (
         <section class="card">

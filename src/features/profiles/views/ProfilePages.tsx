@@ -435,7 +435,7 @@ export function EditProfilePage({ v, values, errors }: { v: ViewBase; values: Fo
             </fieldset>
           ))}
         </fieldset>
-        <fieldset class="card">
+        <fieldset class="card" id="wants">
           <legend>{m.profiles.sections.network}</legend>
           <WithVisibility m={m} field="wants" values={values} errors={errors}>
             <fieldset class="field">

@@ -1,0 +1,64 @@
+/**
+ * The member's home: recommended posts (ranked for them, with reasons) and the latest news.
+ * Events and opportunities join the same ranking when those features exist.
+ */
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../shared/http/context.ts';
+import type { Locale } from '../../shared/i18n/index.ts';
+import { visiblePostsFor, type HomePost } from '../news/news.service.ts';
+import { ownProfile } from '../profiles/profiles.service.ts';
+import { mayRecommend, recommend, type Candidate, type Reader, type Recommendation } from './recommend.ts';
+
+/** Posts older than this are not recommended (they stay in the news). */
+const RECENT_DAYS = 60;
+
+export interface HomeItem {
+  post: HomePost;
+  title: string;
+  excerpt: string | null;
+  /** The language the title and excerpt are in (the reader's, or the only one the post has). */
+  lang: Locale;
+}
+
+export interface HomeFeed {
+  recommended: (HomeItem & { reasons: Recommendation['reasons'] })[];
+  latest: HomeItem[];
+  /** The member has not said what they want from the network: the home asks them to. */
+  noWants: boolean;
+}
+
+function inLanguage(post: HomePost, locale: Locale): HomeItem {
+  const own = locale === 'en' ? post.titleEn : post.titleJa;
+  const lang: Locale = own ? locale : locale === 'en' ? 'ja' : 'en';
+  const title = (lang === 'en' ? post.titleEn : post.titleJa) ?? '';
+  const excerpt = lang === 'en' ? post.excerptEn : post.excerptJa;
+  return { post, title, excerpt, lang };
+}
+
+export async function homeFeed(db: Db, actor: Actor, locale: Locale, now = new Date()): Promise<HomeFeed> {
+  const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
+  const [posts, profile] = await Promise.all([visiblePostsFor(db, actor, { limit: 100, since, now }), ownProfile(db, actor)]);
+  // The member's own profile, all of it: they told us these things so that we pick for them.
+  const reader: Reader = { wants: profile.wants, skills: profile.skills, prefecture: profile.country === 'JP' ? profile.prefecture : null };
+  const items = posts.map((p) => inLanguage(p, locale));
+  const byId = new Map(items.map((i) => [i.post.id, i]));
+  const candidates: Candidate[] = items.map((i) => ({
+    kind: 'post',
+    id: i.post.id,
+    title: i.title,
+    text: i.excerpt ?? '',
+    href: i.post.url,
+    wants: i.post.wants,
+    pinned: i.post.pinned,
+    publishedAt: i.post.publishedAt,
+  }));
+  const ranked = recommend(candidates, reader, now, 5).filter((r) => r.reasons.length > 0);
+  const recommended = ranked.map((r) => ({ ...byId.get(r.item.id)!, reasons: r.reasons }));
+  const shown = new Set(recommended.map((r) => r.post.id));
+  const latest = items
+    // The "returning" rule holds for the whole home: such posts are in the news, never pushed here.
+    .filter((i, n) => !shown.has(i.post.id) && mayRecommend(candidates[n]!, reader))
+    .sort((a, b) => b.post.publishedAt.getTime() - a.post.publishedAt.getTime())
+    .slice(0, 5);
+  return { recommended, latest, noWants: profile.wants.length === 0 };
+}
