@@ -95,7 +95,7 @@ export function AdminListPage(p: { v: ViewBase; rows: AdminListRow[]; filter: Ad
                     {row.openReports > 0 ? <span class="badge badge--private">{fmt(a.openReports, { count: row.openReports })}</span> : null}
                   </td>
                   <td>
-                    <div class="actions small">
+                    <div class="actions small news-row-actions">
                       <a href={`/admin/news/${row.id}/edit`}>{a.editPost}</a>
                       {row.shownState === 'published' ? <a href={`/news/${row.id}`}>{a.view}</a> : null}
                       {row.shownState !== 'archived' ? (
