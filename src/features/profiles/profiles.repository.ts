@@ -415,17 +415,16 @@ async function walkSearch(db: Db, q: DirectoryQuery, where: SQL[], window: numbe
 
 /**
  * A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
- * With a LIMIT the planner may prefer reading the table in order until enough rows match,
- * which on a large directory reads far more than the index would: it is told not to.
+ * Terms common enough that the planner would rather read the table in order until enough rows
+ * match are walked instead (walkSearch), so this statement needs no planner settings (and no
+ * transaction around it: one round trip).
  */
 async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<DirectoryPage> {
   const d = directoryEntries;
   const { keyExpr, after, order } = ordering(q);
   const cap = q.cap ?? SEARCH_CAP;
-  const result = await db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_seqscan = off`);
-    // The matches carry only their sort keys; the cards of the one page are read afterwards by key.
-    return tx.execute(sql`
+  // The matches carry only their sort keys; the cards of the one page are read afterwards by key.
+  const result = await db.execute(sql`
     with matches as materialized (
       select user_id, audience, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
     ),
@@ -435,7 +434,6 @@ async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<Dire
     select page.user_id, e.card, page.key, (select count(*) from matches)::int as matched
     from page join ${d} e on e.user_id = page.user_id and e.audience = page.audience
     order by ${q.sort === 'kana' ? sql`page.key, page.user_id` : sql`page.key desc, page.user_id desc`}`);
-  });
   const rows = rowsOf(result);
   return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
 }
