@@ -21,7 +21,6 @@ import { setupRoutes } from './features/setup/setup.routes.tsx';
 import { staffRoutes } from './features/staff/staff.routes.tsx';
 import { segmentRoutes } from './features/segments/segments.routes.tsx';
 import { profileRoutes } from './features/profiles/profiles.routes.tsx';
-import { newsletterRoutes, unsubscribeRoutes } from './features/newsletters/newsletters.routes.tsx';
 import { isCoverUpload, newsRoutes } from './features/news/news.routes.tsx';
 import { newsletterRoutes, unsubscribeRoutes } from './features/newsletters/newsletters.routes.tsx';
 import { MAX_PHOTO_BYTES } from './features/profiles/photo.ts';
@@ -97,8 +96,6 @@ export function createApp(deps: AppDeps) {
   app.use('*', flash());
   // RFC 8058 one-click unsubscribe comes from mail clients without a CSRF token (the link is signed).
   app.route('/', unsubscribeRoutes);
-  // RFC 8058 one-click unsubscribe comes from mail clients without a CSRF token (the link is signed).
-  app.route('/', unsubscribeRoutes);
   app.use('*', csrf());
   app.use('*', twoFactorGate());
   app.use('*', async (c, next) => {
@@ -120,7 +117,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', offboardingRoutes);
   app.route('/', verificationRoutes);
   app.route('/', profileRoutes);
-  app.route('/', newsletterRoutes);
   app.route('/', newsRoutes);
   app.route('/', newsletterRoutes);
   app.route('/', segmentRoutes);
