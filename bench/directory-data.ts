@@ -270,9 +270,13 @@ export function generateMember(rng: Random, index: number): { user: BenchUser; r
 export function dataVersion(): string {
   const sample = generateBatch(0, 300);
   const digest = createHash('sha256').update(sample.rows.map(directoryLine).join('\n')).update(sample.users.map(userLine).join('\n')).digest('hex');
-  // A new migration may change the tables or empty them: the database is then loaded again too.
+  // A migration that touches directory_entries may change or empty it: the database is then
+  // loaded again. Other migrations are simply applied to the kept database when the app opens it.
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  return `${GENERATOR_VERSION}+${digest.slice(0, 12)}+${journal.entries.at(-1)?.tag ?? 'none'}`;
+  const touching = journal.entries
+    .map((e) => e.tag)
+    .filter((tag) => /directory_entries/.test(fs.readFileSync(path.join(migrationsFolder, `${tag}.sql`), 'utf8')));
+  return `${GENERATOR_VERSION}+${digest.slice(0, 12)}+${touching.at(-1) ?? 'none'}`;
 }
 
 /** Members `from` .. `from + count - 1` of the data set: the same members for the same indexes, whatever the batch size. */
