@@ -6,8 +6,23 @@
  */
 import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { careerPositions, departments, memberProfiles, networkSettings, rosterDepartments, rosterEntries, users, type Role } from '../db/schema.ts';
+import {
+  careerPositions,
+  consents,
+  departments,
+  memberProfiles,
+  networkSettings,
+  notificationPreferences,
+  posts,
+  rosterDepartments,
+  rosterEntries,
+  segments,
+  users,
+  type Role,
+} from '../db/schema.ts';
+import { NOTICE_VERSION } from '../features/invitations/notice.ts';
 import { refreshDirectory } from '../features/profiles/profiles.service.ts';
+import { DEMO_POSTS, DEMO_SEGMENTS } from './content.ts';
 import { demoProfiles } from './profiles.ts';
 import { DEMO_PASSWORD, generateDemoNetwork, type DemoNetwork, type GenerateDemoOptions } from './generate.ts';
 
@@ -105,6 +120,7 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
   const createdUserIds: string[] = [];
   try {
     const userIdByEmployeeNumber = new Map<string, string>();
+    const userIdByEmail = new Map<string, string>();
     for (const account of network.accounts) {
       const userId = await createAccount({
         email: account.email,
@@ -116,6 +132,7 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
         status: account.status,
       });
       createdUserIds.push(userId);
+      userIdByEmail.set(account.email, userId);
       if (account.rosterEmployeeNumber) userIdByEmployeeNumber.set(account.rosterEmployeeNumber, userId);
     }
 
@@ -182,6 +199,31 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
         await t.insert(memberProfiles).values({ userId, ...fields }).onConflictDoNothing();
         await t.insert(careerPositions).values(career.map((c) => ({ userId, ...c })));
         await refreshDirectory(t, userId);
+      }
+    });
+
+    // News, segments, and newsletter opt-ins (two in three alumni, each with its consent record).
+    const today = new Date(`${network.today}T09:00:00+09:00`);
+    const operator = network.accounts.find((a) => a.role === 'operator');
+    const authorId = operator ? (userIdByEmail.get(operator.email) ?? null) : null;
+    await db.transaction(async (tx) => {
+      await tx.insert(posts).values(
+        DEMO_POSTS.map((p) => {
+          const { daysAgo, ...post } = p;
+          const at = new Date(today.getTime() - daysAgo * 86_400_000);
+          return { ...post, state: 'published' as const, publishedAt: at, publishAt: at, createdAt: at, updatedAt: at, authorId };
+        }),
+      );
+      await tx.insert(segments).values(DEMO_SEGMENTS.map((s) => ({ ...s, createdBy: authorId })));
+      const readers = alumni.map((a) => userIdByEmployeeNumber.get(a.rosterEmployeeNumber!)).filter((id): id is string => Boolean(id)).filter((_, i) => i % 3 !== 2);
+      if (readers.length) {
+        await tx.insert(notificationPreferences).values(readers.map((userId) => ({ userId, news: true, newsletter: true, events: true }))).onConflictDoNothing();
+        await tx.insert(consents).values(readers.map((userId) => ({ userId, kind: 'newsletter' as const, version: NOTICE_VERSION, source: 'demo' })));
+      }
+      if (opts.withNetworkSettings) {
+        await tx
+          .update(networkSettings)
+          .set({ senderName: network.network.nameJa, senderPostalAddress: '〒100-0005 東京都千代田区丸の内1-1-1', senderContact: 'alumni@example.com' });
       }
     });
 

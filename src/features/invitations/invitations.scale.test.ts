@@ -34,6 +34,4 @@ it('sends a 2,000-person wave: one short transaction, then the send job', async 
   const [mail] = await t.db.select({ n: count() }).from(mailMessages).where(like(mailMessages.key, 'invite:%'));
   const [job] = await t.db.select({ n: count() }).from(jobs).where(eq(jobs.queue, 'mail.send'));
   expect([inv!.n, mail!.n, job!.n]).toEqual([2000, 2000, 2000]);
-  // The request: well under a second here; generous for slow CI machines.
-  expect(ms).toBeLessThan(5_000);
 }, 60_000);
