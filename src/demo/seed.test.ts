@@ -27,7 +27,10 @@ function fakeCreateAccount(database: Database, seen: DemoAccountInput[] = []): C
   };
 }
 
-async function rowCount(database: Database, table: typeof users | typeof rosterEntries | typeof rosterDepartments | typeof departments | typeof memberProfiles) {
+async function rowCount(
+  database: Database,
+  table: typeof users | typeof rosterEntries | typeof rosterDepartments | typeof departments | typeof memberProfiles | typeof posts | typeof segments | typeof consents | typeof notificationPreferences,
+) {
   const [row] = await database.db.select({ n: count() }).from(table);
   return row?.n ?? 0;
 }
