@@ -66,7 +66,7 @@ export function SegmentListPage(p: {
 }
 
 /** A group of checkboxes, one field per value (`group.value`), in a fieldset. */
-function Checks(p: { legend: string; group: string; options: { value: string; label: string }[]; values: Record<string, string>; collapsed?: boolean }) {
+function Checks(p: { legend: string; group: string; options: { value: string; label: string }[]; values: Record<string, string>; collapsed?: string }) {
   const ticked = p.options.filter((o) => p.values[`${p.group}.${o.value}`] !== undefined).length;
   const boxes = (
     <div class="choices choices--grid">
@@ -86,7 +86,7 @@ function Checks(p: { legend: string; group: string; options: { value: string; la
       </legend>
       {p.collapsed ? (
         <details open={ticked > 0}>
-          <summary>{p.legend}</summary>
+          <summary>{p.collapsed}</summary>
           {boxes}
         </details>
       ) : (
@@ -136,7 +136,7 @@ export function SegmentFormPage(p: {
             legend={f.departments}
             group="departments"
             values={p.values}
-            collapsed
+            collapsed={f.showChoices}
             options={p.departments.map((d) => ({ value: d.id, label: locale === 'en' && d.nameEn ? d.nameEn : d.nameJa }))}
           />
         ) : (
@@ -149,8 +149,8 @@ export function SegmentFormPage(p: {
 
         <h2>{f.now}</h2>
         <Input m={m} name="skills" label={f.skills} value={p.values.skills ?? ''} maxlength={500} error={p.errors.skills} />
-        <Checks legend={f.industries} group="industries" values={p.values} collapsed options={INDUSTRIES.map((i) => ({ value: i, label: m.profiles.industries[i] }))} />
-        <Checks legend={f.prefectures} group="prefectures" values={p.values} collapsed options={PREFECTURES.map((code, i) => ({ value: code, label: m.profiles.prefectures[i] ?? code }))} />
+        <Checks legend={f.industries} group="industries" values={p.values} collapsed={f.showChoices} options={INDUSTRIES.map((i) => ({ value: i, label: m.profiles.industries[i] }))} />
+        <Checks legend={f.prefectures} group="prefectures" values={p.values} collapsed={f.showChoices} options={PREFECTURES.map((code, i) => ({ value: code, label: m.profiles.prefectures[i] ?? code }))} />
 
         <h2>{f.activity}</h2>
         <div class="field-row">

@@ -42,6 +42,7 @@ export const segmentsEn = {
     joinedTo: 'Joined on or before',
     activeWithinDays: 'Active in the last … days',
     inactiveForDays: 'Not seen for at least … days',
+    showChoices: 'Show the choices',
     save: 'Save segment',
     yearInvalid: '{field}: enter a year such as 2015.',
     dateInvalid: '{field}: enter a date such as 2024-04-01.',

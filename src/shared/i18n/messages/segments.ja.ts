@@ -44,6 +44,7 @@ export const segmentsJa: Messages['segments'] = {
     joinedTo: '参加日（以前）',
     activeWithinDays: '過去○日以内に利用',
     inactiveForDays: '○日以上利用なし',
+    showChoices: '選択肢を表示',
     save: 'セグメントを保存',
     yearInvalid: '{field}：2015 のように西暦で入力してください。',
     dateInvalid: '{field}：2024-04-01 のように入力してください。',
