@@ -16,6 +16,7 @@ import { localized } from '../../shared/network.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
 import * as service from './newsletters.service.ts';
 import { senderInfo } from './sender.ts';
+import { unsubscribeToken } from './tokens.ts';
 import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './views/MemberPages.tsx';
 import { ComposePage, DetailPage, ListPage, RecipientsPage, SenderPage } from './views/NewsletterPages.tsx';
 
@@ -333,6 +334,9 @@ const networkOf = (c: Context<AppEnv>) => {
   const s = c.get('settings');
   return s ? localized(s, c.get('locale'), 'name') : 'Kizuna';
 };
+
+/** A signed-in member's own way to the topic preferences (the same page the e-mails link to). */
+newsletterRoutes.get('/account/mail', allow('member'), (c) => c.redirect(`/u/${unsubscribeToken(deps(c).config.secret, actorOf(c).id)}/preferences`, 303));
 
 newsletterRoutes.get('/u/:token', allow('public'), async (c) => {
   const { token, member } = await tokenMember(c);

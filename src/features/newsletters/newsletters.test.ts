@@ -234,6 +234,18 @@ describe('unsubscribe', () => {
     expect(rows[0]!.source).toBe('preferences');
   });
 
+  it('a signed-in member reaches the same preferences from the account page; nobody else does', async () => {
+    const u = await member('account-prefs');
+    const client = await t.newSession(u);
+    expect((await client.get('/account')).body).toContain('href="/account/mail"');
+    const res = await client.get('/account/mail');
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/u/${unsubscribeToken(t.config.secret, u.id)}/preferences`);
+    expect((await client.get(res.location!)).status).toBe(200);
+    const anonymous = await t.client().get('/account/mail');
+    expect(anonymous.location ?? '').not.toContain('/u/');
+  });
+
   it('an unsubscribe during a running campaign applies to every batch claimed after it', async () => {
     const people = [await member('mid'), await member('mid'), await member('mid'), await member('mid')];
     const segment = await segmentOf(people.map((p) => p.id));

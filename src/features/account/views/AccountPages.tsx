@@ -55,6 +55,13 @@ export function AccountPage({
         </dl>
       </section>
       <section class="card">
+        <h2>{a.mail}</h2>
+        <p>{a.mailHint}</p>
+        <p>
+          <a href="/account/mail">{a.mailLink}</a>
+        </p>
+      </section>
+      <section class="card">
         <h2>{a.changePassword}</h2>
         <ErrorSummary m={m} errors={passwordErrors} />
         <form method="post" action="/account/password" novalidate>

@@ -185,6 +185,9 @@ export const en = {
     qrAlt: 'QR code for your authenticator app',
   },
   account: {
+    mail: 'E-mail from the network',
+    mailHint: 'Choose what the network may send you: news, the newsletter, event invitations, opportunities, messages.',
+    mailLink: 'Change what I receive',
     title: 'Your account',
     profile: 'Name and language',
     name: 'Name',

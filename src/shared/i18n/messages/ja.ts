@@ -185,6 +185,9 @@ export const ja: Messages = {
     qrAlt: '認証アプリ用のQRコード',
   },
   account: {
+    mail: 'ネットワークからのメール',
+    mailHint: 'ニュース、メルマガ、イベントの案内、求人・案件、メッセージのうち、受け取るものを選べます。',
+    mailLink: '受け取るメールを変更',
     title: 'アカウント',
     profile: '名前と言語',
     name: 'お名前',
