@@ -55,7 +55,7 @@ export function PreferencesPage({ m, csrfToken, token, email, network, prefs, to
       <p>{fmt(v.intro, { email, network })}</p>
       <form method="post" action={`/u/${token}/preferences`}>
         <CsrfField token={csrfToken} />
-        <fieldset>
+        <fieldset class="card newsletter-topics">
           <legend>{v.title}</legend>
           {topics.map((t) => (
             <Checkbox m={m} name={t} value="1" label={v.topics[t]} checked={prefs[t]} />

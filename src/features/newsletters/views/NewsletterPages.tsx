@@ -95,7 +95,7 @@ export function ComposePage({
         <CsrfField token={csrfToken} />
         <p class="hint">{v.languagesHint}</p>
         {(['ja', 'en'] as const).map((l) => (
-          <fieldset>
+          <fieldset class="card newsletter-language">
             <legend>{v[l]}</legend>
             <Input m={m} name={`subject_${l}`} label={`${v.subject} (${v[l]})`} value={values[`subject_${l}`]} error={errors[`subject_${l}`]} maxlength={200} />
             <TextArea m={m} name={`intro_${l}`} label={`${v.introduction} (${v[l]})`} value={values[`intro_${l}`]} error={errors[`intro_${l}`]} rows={8} maxlength={20000} />
@@ -183,7 +183,7 @@ export function DetailPage(p: DetailProps) {
     </form>
   );
   return (
-    <div>
+    <div class="newsletter-detail">
       <h1>{subjectOf(n, locale) || m.newsletters.untitled}</h1>
       <p>
         <strong>{m.newsletters.colState}:</strong> {m.newsletters.states[n.state]} · <strong>{m.newsletters.colAudience}:</strong>{' '}
@@ -206,14 +206,15 @@ export function DetailPage(p: DetailProps) {
         <section aria-labelledby="send-title">
           <h2 id="send-title">{m.newsletters.title}</h2>
           <p>{fmt(v.recipientsNow, { count: p.audience })}</p>
-          <p class="actions">
+          {/* A div: a <form> inside a <p> closes the paragraph, and the buttons fell out of the row. */}
+          <div class="actions">
             {n.state === 'draft' ? (
               <a class="button button--secondary" href={`/admin/newsletters/${n.id}/edit`}>
                 {v.edit}
               </a>
-            ) : null}{' '}
+            ) : null}
             {p.senderReady ? action('test', v.sendTest, true) : null}
-          </p>
+          </div>
           {!p.canSend ? <p class="hint">{v.operatorsOnly}</p> : null}
           {p.canSend && p.senderReady ? (
             <>
@@ -235,19 +236,26 @@ export function DetailPage(p: DetailProps) {
         <section aria-labelledby="progress-title" id="progress" data-live={live ? 'true' : undefined}>
           <h2 id="progress-title">{v.progressTitle}</h2>
           <ProgressTable m={m} p={p.progress} />
-          {live ? <p class="hint">{v.autoRefresh}</p> : null}
+          {/* Shown by the refresh script: without JavaScript nothing refreshes by itself. */}
+          {live ? (
+            <p class="hint" data-auto-refresh hidden>
+              {v.autoRefresh}
+            </p>
+          ) : null}
           <p class="actions">
-            <a class="button button--secondary" href={`/admin/newsletters/${n.id}#progress`}>
+            {/* No #fragment: a link that differs from the page's address only by its fragment
+                scrolls instead of loading, so without JavaScript "refresh" did nothing. */}
+            <a class="button button--secondary" href={`/admin/newsletters/${n.id}`}>
               {v.refresh}
-            </a>{' '}
+            </a>
             <a href={`/admin/newsletters/${n.id}/recipients`}>{v.recipients}</a>
           </p>
-          {p.canSend ? (
-            <p class="actions">
+          {p.canSend && (n.state === 'sending' || n.state === 'paused') ? (
+            <div class="actions">
               {n.state === 'sending' ? action('pause', v.pause, true) : null}
               {n.state === 'paused' ? action('resume', v.resume) : null}
-              {n.state === 'sending' || n.state === 'paused' ? action('cancel', v.cancel, true) : null}
-            </p>
+              {action('cancel', v.cancel, true)}
+            </div>
           ) : null}
         </section>
       ) : null}
@@ -279,11 +287,11 @@ export function DetailPage(p: DetailProps) {
             <p>{fmt(v.previewSubject, { subject: p.preview.subject })}</p>
             <p>{fmt(v.previewLang, { language: p.preview.locale === 'en' ? m.newsletters.compose.en : m.newsletters.compose.ja })}</p>
             <h3>{v.htmlPart}</h3>
-            <div class="card" lang={p.preview.locale}>
+            <div class="card newsletter-preview__html" lang={p.preview.locale}>
               {raw(bodyOf(p.preview.html))}
             </div>
             <h3>{v.textPart}</h3>
-            <pre class="card" lang={p.preview.locale} tabindex={0}>
+            <pre class="card newsletter-preview__text" lang={p.preview.locale} tabindex={0}>
               {p.preview.text}
             </pre>
           </div>
@@ -294,16 +302,27 @@ export function DetailPage(p: DetailProps) {
   );
 }
 
-/** The inner part of the message's <body> (the message HTML is our own, escaped template). */
+/**
+ * The inner part of the message's <body> (the message HTML is our own, escaped template).
+ * Its inline styles are for mail clients: the page's CSP (style-src 'self') would block each
+ * one with a console error, so they are dropped and the style sheet styles the preview.
+ */
 function bodyOf(html: string): string {
   const start = html.indexOf('<body');
   const open = html.indexOf('>', start) + 1;
   const end = html.lastIndexOf('</body>');
-  return start >= 0 && end > open ? html.slice(open, end).replace(/<h2 /g, '<h4 ').replace(/<\/h2>/g, '</h4>') : '';
+  if (start < 0 || end <= open) return '';
+  return html
+    .slice(open, end)
+    .replace(/ style="[^"]*"/g, '')
+    .replace(/<h2>/g, '<h4>')
+    .replace(/<\/h2>/g, '</h4>');
 }
 
 // With JavaScript, the progress section is fetched again every 3 seconds while sending.
 const REFRESH_SCRIPT = `(() => {
+  const showHint = () => document.querySelectorAll('[data-auto-refresh]').forEach((el) => el.removeAttribute('hidden'));
+  showHint();
   const tick = async () => {
     const section = document.getElementById('progress');
     if (!section || !section.dataset.live) return;
@@ -312,6 +331,7 @@ const REFRESH_SCRIPT = `(() => {
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       const fresh = doc.getElementById('progress');
       if (fresh) section.replaceWith(fresh);
+      showHint();
     } catch (e) {}
     setTimeout(tick, 3000);
   };
