@@ -61,6 +61,10 @@ function userLocale(user: object, request: Request | undefined): Locale {
   return isLocale(saved) ? saved : requestLocale(request);
 }
 
+/** Sessions last 30 days and are extended when used after a day (the session middleware reads these too). */
+export const SESSION_EXPIRES_IN_MS = 30 * 24 * 3600 * 1000;
+export const SESSION_UPDATE_AGE_MS = 24 * 3600 * 1000;
+
 export function createAuth({ config, db }: AuthDeps) {
   const base = config.baseUrl;
   return betterAuth({
@@ -86,8 +90,8 @@ export function createAuth({ config, db }: AuthDeps) {
       },
     },
     session: {
-      expiresIn: 60 * 60 * 24 * 30,
-      updateAge: 60 * 60 * 24,
+      expiresIn: SESSION_EXPIRES_IN_MS / 1000,
+      updateAge: SESSION_UPDATE_AGE_MS / 1000,
     },
     advanced: {
       cookiePrefix: 'kizuna',
