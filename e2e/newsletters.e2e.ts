@@ -237,18 +237,17 @@ describe('newsletters', () => {
 
     // Preview in English as the reader (her own name), then in Japanese.
     const previewForm = operator.locator('section[aria-labelledby="preview-title"] form[method="get"]');
-    await previewForm.locator('#f-lang').selectOption('en');
+    await previewForm.locator('#f-previewLang').selectOption('en');
     await previewForm.locator('#f-as').selectOption({ label: `${READER.name} (ja)` });
     expect(await navigation(operator, () => previewForm.locator('button[type="submit"]').click())).toBe(200);
     let preview = operator.locator('.newsletter-preview');
-    // The preview's language field is named `lang`, the app-wide language switch, so the
-    // page itself (and the operator's saved language) turns English too; the Japanese
-    // preview below turns it back. Only the message's own text is checked here.
+    // Previewing in English changes the message, not the operator's own page language.
+    expect(await operator.locator('html').getAttribute('lang')).toBe('ja');
     expect(await preview.textContent()).toContain(NEWSLETTER.subjectEn);
     expect(await preview.locator('.card[lang="en"]').first().textContent()).toContain(fmt(en.newsletters.mail.greeting, { name: READER.name }));
     expect(await preview.locator('.card[lang="en"]').first().textContent()).toContain(POST.titleEn);
     await checkAndShoot(operator, 'newsletter-preview-en');
-    await previewForm.locator('#f-lang').selectOption('ja');
+    await previewForm.locator('#f-previewLang').selectOption('ja');
     expect(await navigation(operator, () => previewForm.locator('button[type="submit"]').click())).toBe(200);
     preview = operator.locator('.newsletter-preview');
     expect(await preview.textContent()).toContain(fmt(D.previewSubject, { subject: NEWSLETTER.subjectJa }));

@@ -137,6 +137,17 @@ describe('operator pages', () => {
 });
 
 describe('joining from an invitation', () => {
+  it('a newsletter opt-in on the join page is recorded as its own consent (when, how, notice version)', async () => {
+    const { entries, links } = await invite([{ name: '購読 希望' }]);
+    const browser = t.client();
+    const token = inputValue((await browser.get(links[0]!)).body, 'token')!;
+    const joined = await browser.post('/join', joinForm(token, { email: entries[0]!.personalEmail!, 'pref-newsletter': '1' }));
+    expect(joined.status).toBe(303);
+    const [user] = await t.db.select().from(users).where(eq(users.email, entries[0]!.personalEmail!));
+    const newsletter = (await t.db.select().from(consents).where(eq(consents.userId, user!.id))).filter((c) => c.kind === 'newsletter');
+    expect(newsletter.map((c) => [c.version, c.source, c.ip, c.withdrawnAt])).toEqual([[NOTICE_VERSION, 'join', browser.ip, null]]);
+  });
+
   it('shows purpose, rules and the notice; refuses without the three consents and writes nothing; then joins once', async () => {
     const { entries, links, waveId } = await invite([{ name: '卒業 花子', nameKana: 'そつぎょう はなこ' }]);
     const entry = entries[0]!;

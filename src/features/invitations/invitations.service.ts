@@ -501,6 +501,8 @@ export async function acceptInvitation({ db, ip, now = new Date() }: { db: Db; i
       { ...given, kind: 'purpose_of_use', version: NOTICE_VERSION },
       { ...given, kind: 'network_rules', version: rulesVersion(settings) },
       { ...given, kind: 'contact', version: NOTICE_VERSION },
+      // 特定電子メール法: the newsletter opt-in is a consent of its own, recorded with when and how.
+      ...(input.preferences.newsletter ? [{ ...given, kind: 'newsletter' as const, version: NOTICE_VERSION }] : []),
     ]);
     await repo.insertPreferences(t, { userId, ...input.preferences, updatedAt: now });
     await repo.insertProfile(t, {

@@ -148,7 +148,8 @@ async function renderDetail(c: Context<AppEnv>, id: string, errors: FieldErrors 
   const examples = await service.exampleRecipients(ctx, n);
   const as = c.req.query('as') ?? '';
   const example = examples.find((e) => e.id === as);
-  const lang = c.req.query('lang');
+  // Not `lang`: that is the app-wide language switch, which would change the operator's own language.
+  const lang = c.req.query('previewLang');
   const previewLocale: Locale = isLocale(lang) ? lang : (example?.locale ?? c.get('locale'));
   const preview = await service.preview(ctx, n, { locale: previewLocale, name: example?.name ?? c.get('m').newsletters.detail.sampleName, baseUrl: deps(c).config.baseUrl });
   return page(

@@ -265,7 +265,7 @@ export function DetailPage(p: DetailProps) {
         <form method="get" action={`/admin/newsletters/${n.id}#preview-title`}>
           <Select
             m={m}
-            name="lang"
+            name="previewLang"
             label={v.previewLanguage}
             value={p.previewLocale}
             options={[

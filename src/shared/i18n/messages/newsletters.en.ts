@@ -46,7 +46,7 @@ export const newslettersEn = {
     saved: 'Draft saved.',
   },
   detail: {
-    recipientsNow: 'Would go to {count} members now.',
+    recipientsNow: 'Recipients if sent now: {count}.',
     noSender: 'Sending is not possible until the sender details (name, postal address, contact) are filled in: the Act on Specified Electronic Mail requires them in every message.',
     fillSender: 'Fill in the sender details',
     edit: 'Edit',
@@ -61,7 +61,7 @@ export const newslettersEn = {
     previewLang: 'Language of this copy: {language}',
     sendTest: 'Send a test to me',
     testQueued: 'A test message is on its way to your address.',
-    sendNow: 'Send now to {count} members',
+    sendNow: 'Send now (recipients: {count})',
     sendConfirmHint: 'Sending starts at once and cannot be undone; you can pause or cancel while it runs.',
     scheduleTitle: 'Schedule',
     scheduleAt: 'Date and time ({timeZone})',
