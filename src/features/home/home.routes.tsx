@@ -51,7 +51,7 @@ function Feed({ m, locale, timeZone, feed }: { m: Messages; locale: Locale; time
         </section>
       ) : null}
       {feed.noWants ? (
-        <p class="notice">
+        <p class="card feed-prompt">
           {m.home.setWants} <a href="/profile/edit#wants">{m.home.setWantsLink}</a>
         </p>
       ) : null}
