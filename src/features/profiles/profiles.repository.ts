@@ -205,6 +205,8 @@ export interface DirectoryQuery {
   sort: DirectorySort;
   /** How many matches a text search collects at most (default SEARCH_CAP; tests use a small one). */
   cap?: number;
+  /** False: never walk the sort index for common terms (tests of the collecting path). */
+  walk?: boolean;
   /** Keyset cursor: the sort value and user id of the last row of the previous page. */
   after?: { key: string; id: string } | undefined;
   limit: number;
@@ -263,13 +265,13 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
     if (q.wants?.length) where.push(sql`${d.grams} && ${textArray(q.wants.map(token.want))}`);
     const years = q.leftFrom !== undefined || q.leftTo !== undefined ? leftYearTokens(q.leftFrom, q.leftTo) : [];
     if (years.length) where.push(sql`${d.grams} && ${textArray(years)}`);
-    const share = matchShare(await pieceStats(db), [
+    const share = matchShare(await pieceStats(db, q.audience), [
       ...q.terms.map((term) => ({ all: termPieces(term) })),
       ...all.map((piece) => ({ all: [piece] })),
       ...(q.wants?.length ? [{ any: q.wants.map(token.want) }] : []),
       ...(years.length ? [{ any: years }] : []),
     ]);
-    if (share !== null && share.share >= WALK_MIN_SHARE && share.matches > (q.cap ?? SEARCH_CAP)) {
+    if (q.walk !== false && share !== null && share.share >= WALK_MIN_SHARE && share.matches > (q.cap ?? SEARCH_CAP)) {
       const walked = await walkSearch(db, q, where, Math.ceil((q.limit / share.share) * WALK_SLACK));
       if (walked) return walked;
     }
@@ -314,9 +316,10 @@ const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => s
  * A term matching a large share of the directory (営業, 株式会社, manager) is found fastest by
  * walking the sort index and checking each row: a quarter of the rows match, so a page of 21
  * is found within ~100 rows, while collecting through the GIN index must first build a bitmap
- * of every match (a quarter of a million at 1,000,000 members). The share comes from the
- * planner's own statistics of the pieces (pg_stats most_common_elems), read at most every few
- * minutes. Walk only where collecting would be capped anyway and a term is common enough that
+ * of every match (a quarter of a million at 1,000,000 members). The share of each piece comes
+ * from a sample of the audience's own rows (what alumni may see differs from what staff may see:
+ * 営業 is in 27% of the alumni rows and 3% of the staff rows of the benchmark), refreshed every
+ * few minutes. Walk only where collecting would be capped anyway and a term is common enough that
  * a bounded walk finds a page; a surname (≤ 3%) is never walked: its matches sit together in
  * kana order.
  */
@@ -324,48 +327,56 @@ export const WALK_MIN_SHARE = 0.05;
 /** The walk reads at most limit / share × WALK_SLACK rows, then gives up and collects instead. */
 const WALK_SLACK = 4;
 const STATS_TTL_MS = 10 * 60_000;
+/** Rows sampled per audience; pieces held by fewer than 1% of them count as rare. */
+const SAMPLE_ROWS = 5000;
+const MIN_SHARE_KEPT = 0.01;
 
 export interface PieceStats {
-  /** Share of all directory rows holding each common piece. */
+  /** Share of the audience's rows holding each common piece (≥ 1%). */
   share: Map<string, number>;
-  /** Rows of directory_entries (both audiences). */
+  /** Estimated rows of the audience. */
   rows: number;
-  /** Audiences present: a row count per audience is rows / audiences. */
-  audiences: number;
 }
 
-const statsCache = new WeakMap<Db, { at: number; stats: Promise<PieceStats | null> }>();
+const statsCache = new WeakMap<Db, Map<Audience, { at: number; stats: Promise<PieceStats | null> }>>();
 
-/** The planner's statistics of the search pieces, cached per database for a few minutes (null before ANALYZE). */
-export function pieceStats(db: Db, now = Date.now()): Promise<PieceStats | null> {
-  const cached = statsCache.get(db);
+/**
+ * The share of each common search piece among an audience's rows, from a sample, cached per
+ * database and audience for a few minutes (null for an empty directory). A stale entry is
+ * answered at once while a fresh sample is taken.
+ */
+export function pieceStats(db: Db, audience: Audience, now = Date.now()): Promise<PieceStats | null> {
+  let perDb = statsCache.get(db);
+  if (!perDb) statsCache.set(db, (perDb = new Map()));
+  const cached = perDb.get(audience);
   if (cached && now - cached.at < STATS_TTL_MS) return cached.stats;
-  const stats = readPieceStats(db).catch(() => null);
-  statsCache.set(db, { at: now, stats });
-  return stats;
+  const stats = samplePieces(db, audience).catch(() => null);
+  perDb.set(audience, { at: now, stats: cached ? cached.stats : stats });
+  if (cached) void stats.then((fresh) => perDb.set(audience, { at: now, stats: Promise.resolve(fresh) }));
+  return cached ? cached.stats : stats;
 }
 
-/** Forgets the cached statistics (tests, after ANALYZE). */
+/** Forgets the cached statistics (tests). */
 export function forgetPieceStats(db: Db): void {
   statsCache.delete(db);
 }
 
-async function readPieceStats(db: Db): Promise<PieceStats | null> {
+async function samplePieces(db: Db, audience: Audience): Promise<PieceStats | null> {
+  const [size] = rowsOf(await db.execute(sql`select greatest(reltuples, 0)::float8 as total from pg_class where oid = 'directory_entries'::regclass`));
+  const total = Number(size?.total ?? 0);
+  // Whole pages at random (TABLESAMPLE SYSTEM): about SAMPLE_ROWS of this audience, everything when small.
+  const percent = total > SAMPLE_ROWS * 4 ? Math.min(100, ((SAMPLE_ROWS * 3) / total) * 100) : 100;
   const result = await db.execute(sql`
-    select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs,
-           c.reltuples::float8 as rows,
-           coalesce(array_length(a.most_common_vals::text::text[], 1), 1) as audiences
-    from pg_class c
-    join pg_stats s on s.schemaname = current_schema() and s.tablename = 'directory_entries' and s.attname = 'grams'
-    left join pg_stats a on a.schemaname = current_schema() and a.tablename = 'directory_entries' and a.attname = 'audience'
-    where c.oid = 'directory_entries'::regclass`);
-  const row = rowsOf(result)[0];
-  if (!row || !Array.isArray(row.elems) || !Array.isArray(row.freqs)) return null;
-  const elems = row.elems as string[];
-  const freqs = (row.freqs as unknown[]).map(Number);
+    select grams from ${directoryEntries} tablesample system (${sql.raw(percent.toFixed(4))})
+    where audience = ${audience} limit ${SAMPLE_ROWS}`);
+  const rows = rowsOf(result);
+  if (rows.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const piece of r.grams as string[]) counts.set(piece, (counts.get(piece) ?? 0) + 1);
   const share = new Map<string, number>();
-  elems.forEach((e, i) => share.set(e, freqs[i] ?? 0));
-  return { share, rows: Number(row.rows), audiences: Math.max(1, Number(row.audiences)) };
+  for (const [piece, n] of counts) if (n / rows.length >= MIN_SHARE_KEPT) share.set(piece, n / rows.length);
+  const sampledAll = percent >= 100 && rows.length < SAMPLE_ROWS;
+  return { share, rows: sampledAll ? rows.length : Math.max(rows.length, rows.length / (percent / 100)) };
 }
 
 /** The pieces a row must hold for a term to match (an upper bound of the term's share); none for a single Latin letter. */
@@ -378,19 +389,19 @@ export function termPieces(term: string): string[] {
 
 /**
  * The estimated share of an audience's rows matching every condition (independence assumed),
- * and the matches that makes. A piece missing from the statistics is rare: the estimate is then
- * below the smallest share the statistics hold, which never walks. Null without statistics.
+ * and the matches that makes. A piece missing from the sample's common pieces is rare (below
+ * 1%), which never walks. Null without statistics.
  */
 export function matchShare(stats: PieceStats | null, conditions: ({ all: string[] } | { any: string[] })[]): { share: number; matches: number } | null {
-  if (!stats || stats.share.size === 0 || stats.rows <= 0) return null;
-  const rare = Math.min(...stats.share.values()) / 2;
+  if (!stats || stats.rows <= 0) return null;
+  const rare = MIN_SHARE_KEPT / 2;
   const of = (piece: string) => stats.share.get(piece) ?? rare;
   let share = 1;
   for (const c of conditions) {
     if ('all' in c) share *= c.all.length ? Math.min(...c.all.map(of)) : 1;
     else share *= Math.min(1, c.any.reduce((sum, piece) => sum + of(piece), 0));
   }
-  return { share, matches: (share * stats.rows) / stats.audiences };
+  return { share, matches: share * stats.rows };
 }
 
 /**
@@ -415,16 +426,18 @@ async function walkSearch(db: Db, q: DirectoryQuery, where: SQL[], window: numbe
 
 /**
  * A search: the matches (at most cap + 1) through the GIN indexes, then sorted and paged.
- * Terms common enough that the planner would rather read the table in order until enough rows
- * match are walked instead (walkSearch), so this statement needs no planner settings (and no
- * transaction around it: one round trip).
+ * Terms common in the viewer's audience are walked instead (walkSearch).
  */
 async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<DirectoryPage> {
   const d = directoryEntries;
   const { keyExpr, after, order } = ordering(q);
   const cap = q.cap ?? SEARCH_CAP;
-  // The matches carry only their sort keys; the cards of the one page are read afterwards by key.
-  const result = await db.execute(sql`
+  // The planner's estimate of a piece is over both audiences (営業: 27% of alumni rows, 3% of staff
+  // rows); with a LIMIT, an overestimate makes it read the table in order: it is told not to.
+  const result = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    // The matches carry only their sort keys; the cards of the one page are read afterwards by key.
+    return tx.execute(sql`
     with matches as materialized (
       select user_id, audience, sort_key, joined_at, updated_at from ${d} where ${and(...where)} limit ${cap + 1}
     ),
@@ -434,6 +447,7 @@ async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<Dire
     select page.user_id, e.card, page.key, (select count(*) from matches)::int as matched
     from page join ${d} e on e.user_id = page.user_id and e.audience = page.audience
     order by ${q.sort === 'kana' ? sql`page.key, page.user_id` : sql`page.key desc, page.user_id desc`}`);
+  });
   const rows = rowsOf(result);
   return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
 }
