@@ -7,6 +7,7 @@
  */
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf, textArray } from '../../db/sql.ts';
 import {
   consents,
   mailSuppressions,
@@ -28,11 +29,7 @@ export type RecipientState = 'pending' | 'sending' | 'sent' | 'failed' | 'skippe
 /** Marks a ledger row that was in flight when a send was interrupted: it may have been sent twice. */
 export const RESUMED_NOTE = 'resumed: in flight when the send was interrupted';
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (result as { rows?: Record<string, unknown>[] }).rows ?? (result as Record<string, unknown>[]);
-}
 
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 // ---------------------------------------------------------------- newsletters
 

@@ -1,6 +1,7 @@
 /** Profile, block and directory queries. */
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf, textArray } from '../../db/sql.ts';
 import {
   careerPositions,
   departments,
@@ -252,7 +253,7 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
     else if (length === 2 || !isAscii(term)) where.push(sql`${d.grams} @> array[${term}]::text[]`);
     else where.push(sql`strpos(${d.searchText}, ${term}) > 0`);
   }
-  if (q.exclude.length) where.push(sql`${d.userId} <> all(array[${sql.join(q.exclude.map((id) => sql`${id}`), sql`, `)}]::text[])`);
+  if (q.exclude.length) where.push(sql`${d.userId} <> all(${textArray(q.exclude)})`);
   if (q.terms.length > 0) {
     // With text, the filters are pieces of the same GIN index (see filter-tokens.ts): one scan intersects them all.
     const all: string[] = [];
@@ -284,7 +285,7 @@ export async function searchDirectory(db: Db, q: DirectoryQuery): Promise<Direct
   if (q.skill) where.push(sql`${d.skills} @> array[${q.skill}]::text[]`);
   if (q.country) where.push(eq(d.country, q.country));
   if (q.prefecture) where.push(eq(d.prefecture, q.prefecture));
-  if (q.wants?.length) where.push(sql`${d.wants} && array[${sql.join(q.wants.map((w) => sql`${w}`), sql`, `)}]::text[]`);
+  if (q.wants?.length) where.push(sql`${d.wants} && ${textArray(q.wants)}`);
 
   const { keyExpr, after, order } = ordering(q);
   // A listing: walk the sort index from the cursor, filtering as it goes.
@@ -308,7 +309,6 @@ function ordering(q: DirectoryQuery) {
   return { keyExpr, after, order };
 }
 
-const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 // ---------------------------------------------------------------- common terms
 
@@ -452,9 +452,6 @@ async function textSearch(db: Db, q: DirectoryQuery, where: SQL[]): Promise<Dire
   return { hits: toHits(result), capped: Number(rows[0]?.matched ?? 0) > cap };
 }
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (result as { rows?: Record<string, unknown>[] }).rows ?? (result as Record<string, unknown>[]);
-}
 
 function toHits(result: unknown): DirectoryHit[] {
   return rowsOf(result).map((r) => {
@@ -503,7 +500,7 @@ export interface ColleagueRow {
  * Longest overlap first; one line per person.
  */
 export async function formerColleagues(db: Db, userId: string, audience: Audience, exclude: string[], limit: number): Promise<ColleagueRow[]> {
-  const excluded = exclude.length ? sql`and d.user_id <> all(array[${sql.join(exclude.map((id) => sql`${id}`), sql`, `)}]::text[])` : sql``;
+  const excluded = exclude.length ? sql`and d.user_id <> all(${textArray(exclude)})` : sql``;
   const result = await db.execute(sql`
     with periods as (
       select e.user_id, coalesce(rd.department_id, e.department_id) as dept,

@@ -8,14 +8,14 @@
  * used for matching only, and counts of segments that use it are rounded (see the service).
  * Roster criteria (department at the company, leave year) are the company's own records.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { textArray as list } from '../../db/sql.ts';
 import { segments, users, type SegmentFilter } from '../../db/schema.ts';
 import { DEFAULT_VISIBILITY, type ProfileField } from '../profiles/profile.fields.ts';
 
 export type Segment = typeof segments.$inferSelect;
 
-const list = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 /** True when a profile field of `p` (member_profiles) is visible to company staff. */
 const staffSees = (field: ProfileField) => sql`coalesce(p.visibility->>${field}, ${DEFAULT_VISIBILITY[field]}) in ('network', 'staff')`;
@@ -103,7 +103,7 @@ export async function archiveSegment(db: Db, id: string, at = new Date()): Promi
 export async function segmentsContaining(db: Db, userId: string, ids: string[], now = new Date()): Promise<Set<string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Set();
-  const rows = await db.select().from(segments).where(sql`${segments.id} = any(${sql`array[${sql.join(unique.map((id) => sql`${id}`), sql`, `)}]::uuid[]`})`);
+  const rows = await db.select().from(segments).where(inArray(segments.id, unique));
   const inside = new Set<string>();
   for (const s of rows) if (await matches(db, s.filter, userId, now)) inside.add(s.id);
   return inside;
