@@ -8,7 +8,7 @@
  * contact, and how to unsubscribe, in the message's language.
  */
 import { fmt, messages, type Locale } from '../../shared/i18n/index.ts';
-import { markdownToText, renderMarkdown } from '../../shared/markdown.ts';
+import { excerpt, markdownToText, renderMarkdown } from '../../shared/markdown.ts';
 import type { MailPost, Newsletter } from './newsletters.repository.ts';
 import { clickToken, unsubscribeToken } from './tokens.ts';
 
@@ -71,12 +71,6 @@ function postText(p: MailPost, locale: Locale): { title: string; body: string } 
   return { title: chosen.title ?? '', body: chosen.body ?? '' };
 }
 
-function teaser(body: string, max = 200): string {
-  const text = markdownToText(body).replace(/\s+/g, ' ').trim();
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-}
-
 /** Renders a newsletter in one language (the newsletter's own text in that language, or the other). */
 export function compileNewsletter(input: {
   newsletter: NewsletterText;
@@ -105,7 +99,7 @@ export function compileNewsletter(input: {
   });
   const postParts = input.posts.map((p) => {
     const { title, body } = postText(p, locale);
-    return { title, excerpt: teaser(body), href: link(`${baseUrl}/news/${p.id}`) };
+    return { title, excerpt: excerpt(body, 200), href: link(`${baseUrl}/news/${p.id}`) };
   });
   const footerVars = {
     network: input.networkName,
