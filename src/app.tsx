@@ -25,6 +25,9 @@ import { isCoverUpload, newsRoutes } from './features/news/news.routes.tsx';
 import { newsletterRoutes, unsubscribeRoutes } from './features/newsletters/newsletters.routes.tsx';
 import { MAX_PHOTO_BYTES } from './features/profiles/photo.ts';
 import { MAX_ZIP_BYTES } from './features/profiles/linkedin.ts';
+import { eventRoutes } from './features/events/events.routes.tsx';
+import { attendanceRoutes } from './features/events/attendance.routes.tsx';
+import { groupRoutes } from './features/groups/groups.routes.tsx';
 import { verificationRoutes } from './features/verification/verification.routes.tsx';
 import { MAX_UPLOAD_BYTES } from './features/roster/roster.service.ts';
 import { allow } from './shared/auth/access.ts';
@@ -120,6 +123,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', newsRoutes);
   app.route('/', newsletterRoutes);
   app.route('/', segmentRoutes);
+  app.route('/', eventRoutes);
+  app.route('/', attendanceRoutes);
+  app.route('/', groupRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

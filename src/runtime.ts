@@ -19,6 +19,8 @@ import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/of
 import { directoryMaintenance, indexMissingMembers } from './features/profiles/profiles.service.ts';
 import { NEWS_PUBLISH_QUEUE, publishDuePosts } from './features/news/news.service.ts';
 import { newsletterJobHandlers } from './features/newsletters/sender.ts';
+import { EVENT_TICK_QUEUE, eventJobHandlers } from './features/events/events.jobs.ts';
+import { GROUP_DIGEST_QUEUE, groupJobHandlers } from './features/groups/groups.jobs.ts';
 
 export interface Runtime {
   config: Config;
@@ -36,6 +38,8 @@ export function jobHandlers(deps: { transport: MailTransport; config: Config; lo
     ...rosterJobHandlers({ filesDir: uploadsDir(deps.config) }),
     ...invitationJobHandlers(deps),
     ...newsletterJobHandlers(deps),
+    ...eventJobHandlers(deps),
+    ...groupJobHandlers(deps),
     // Readers see a scheduled post from its time on regardless; this marks it published in the editors' list.
     [NEWS_PUBLISH_QUEUE]: async (_payload, ctx) => void (await publishDuePosts(ctx.db)),
     [OFFBOARDING_QUEUE]: async (_payload, ctx) => {
@@ -80,7 +84,7 @@ export function runWorkers(rt: Runtime): Workers {
   const workers = startWorkers({ database: rt.database, handlers: rt.handlers, logger: rt.logger, pollMs: 1000 });
   const schedule = () => {
     const hour = new Date().toISOString().slice(0, 13);
-    for (const queue of ['maintenance.hourly', OFFBOARDING_QUEUE, INVITATION_REMIND_QUEUE]) {
+    for (const queue of ['maintenance.hourly', OFFBOARDING_QUEUE, INVITATION_REMIND_QUEUE, EVENT_TICK_QUEUE, GROUP_DIGEST_QUEUE]) {
       enqueue(rt.database.db, queue, {}, { uniqueKey: `${queue}:${hour}` }).catch((err: unknown) =>
         rt.logger.warn({ err, queue }, 'could not schedule an hourly job'),
       );

@@ -221,6 +221,17 @@ export const jobs = pgTable(
  * One row per message per recipient. `key` is unique, so a resend after a crash
  * finds the message already sent and skips it.
  */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** base64 */
+  content: string;
+  /** Content-ID for an inline image (referenced as cid:… in the HTML part). */
+  cid?: string;
+  /** Text shown for an inline image. */
+  alt?: string;
+}
+
 export const mailMessages = pgTable(
   'mail_messages',
   {
@@ -237,6 +248,11 @@ export const mailMessages = pgTable(
     messageId: text('message_id'),
     emlPath: text('eml_path'),
     error: text('error'),
+    /**
+     * Files sent with the message (an event's .ics, a check-in QR code), rendered when queued
+     * like the text. `content` is base64; an attachment with a `cid` is shown inline in the HTML part.
+     */
+    attachments: jsonb('attachments').$type<MailAttachment[]>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     sentAt: ts('sent_at'),
   },
@@ -696,6 +712,8 @@ export interface SegmentFilter {
   activeWithinDays?: number;
   /** … or not seen for at least this many days (dormant). */
   inactiveForDays?: number;
+  /** Active member of any of these groups. */
+  groupIds?: string[];
 }
 
 export const segments = pgTable('segments', {
@@ -790,7 +808,7 @@ export const contentReports = pgTable(
   'content_reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind').$type<'post_comment'>().notNull(),
+    kind: text('kind').$type<'post_comment' | 'group_post'>().notNull(),
     targetId: uuid('target_id').notNull(),
     reporterId: text('reporter_id')
       .notNull()
@@ -879,4 +897,232 @@ export const newsletterClicks = pgTable(
     clickedAt: ts('clicked_at').notNull().defaultNow(),
   },
   (t) => [index('newsletter_clicks_newsletter_idx').on(t.newsletterId, t.clickedAt)],
+);
+
+// ---------------------------------------------------------------- groups
+
+/** Interest / orientation groups, small project circles, official groups run by operators. */
+export const GROUP_KINDS = ['interest', 'circle', 'official'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+/** How one becomes a member: join at once, ask and be approved, or be invited by a manager. */
+export const JOIN_RULES = ['open', 'request', 'invitation'] as const;
+export type JoinRule = (typeof JOIN_RULES)[number];
+
+export const DIGEST_FREQUENCIES = ['off', 'daily', 'weekly'] as const;
+export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
+
+export const groups = pgTable('groups', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  /** Markdown. */
+  description: text('description'),
+  kind: text('kind').$type<GroupKind>().notNull().default('interest'),
+  joinRule: text('join_rule').$type<JoinRule>().notNull().default('open'),
+  /**
+   * Listed groups appear in the group list to every member; an unlisted group (a private project
+   * circle) is seen only by its members, invitees and the network's operators and community managers.
+   */
+  listed: boolean('listed').notNull().default(true),
+  /** What the group is about, in the members' own terms (the home page and segments may use it). */
+  wants: text('wants').array().$type<Want[]>().notNull().default(sql`'{}'::text[]`),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  archivedAt: ts('archived_at'),
+});
+
+export const GROUP_MEMBER_STATES = ['active', 'requested', 'invited', 'removed'] as const;
+export type GroupMemberState = (typeof GROUP_MEMBER_STATES)[number];
+
+/** One row per group × person: a member, a pending request or invitation, or someone removed (who may not rejoin alone). */
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<'manager' | 'member'>().notNull().default('member'),
+    state: text('state').$type<GroupMemberState>().notNull(),
+    /** A muted member reads but may not post until this time (null: not muted). */
+    mutedUntil: ts('muted_until'),
+    digest: text('digest').$type<DigestFrequency>().notNull().default('weekly'),
+    lastDigestAt: ts('last_digest_at'),
+    /** Why the person asked to join (by-request groups). */
+    requestNote: text('request_note'),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    joinedAt: ts('joined_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId, t.state)],
+);
+
+/**
+ * A thread (thread_id null, with a title) or a reply (thread_id = the thread). Markdown,
+ * rendered through shared/markdown.ts only.
+ */
+export const groupPosts = pgTable(
+  'group_posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    threadId: uuid('thread_id'),
+    title: text('title'),
+    body: text('body').notNull(),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    editedAt: ts('edited_at'),
+    /** Threads: the last reply's time (list order). */
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    hiddenAt: ts('hidden_at'),
+    hiddenBy: text('hidden_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('group_posts_threads_idx').on(t.groupId, t.lastActivityAt),
+    index('group_posts_replies_idx').on(t.threadId, t.createdAt),
+  ],
+);
+
+/** Members mentioned in a group post (each is told once). */
+export const groupMentions = pgTable(
+  'group_mentions',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => groupPosts.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+);
+
+// ---------------------------------------------------------------- events
+
+export const EVENT_CATEGORIES = ['social', 'career', 'business', 'learning', 'company', 'other'] as const;
+export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+
+export const EVENT_FORMATS = ['online', 'in_person', 'hybrid'] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+
+/**
+ * Who may see and register: alumni only; alumni + managers (役職者) among employees; alumni + every
+ * employee; a segment; a group's members. Operators and community managers organise every event.
+ */
+export const EVENT_AUDIENCES = ['alumni', 'alumni_managers', 'alumni_employees', 'segment', 'group'] as const;
+export type EventAudience = (typeof EVENT_AUDIENCES)[number];
+
+export interface EventQuestion {
+  id: string;
+  label: string;
+  kind: 'text' | 'choice';
+  options?: string[];
+  required: boolean;
+}
+
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    /** Markdown. */
+    description: text('description'),
+    category: text('category').$type<EventCategory>().notNull().default('social'),
+    format: text('format').$type<EventFormat>().notNull(),
+    /** Venue name, shown to everyone who can see the event (e.g. "東京本社"). */
+    venueName: text('venue_name'),
+    /** Street address: shown only to registered people. */
+    venueAddress: text('venue_address'),
+    /** Meeting URL: shown only to registered people. */
+    meetingUrl: text('meeting_url'),
+    /** IANA time zone the times are entered and shown in (e.g. Asia/Tokyo). */
+    timeZone: text('time_zone').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    /** Null: no limit. */
+    capacity: integer('capacity'),
+    registrationDeadline: ts('registration_deadline'),
+    questions: jsonb('questions').$type<EventQuestion[]>().notNull().default([]),
+    audience: text('audience').$type<EventAudience>().notNull().default('alumni'),
+    segmentId: uuid('segment_id').references(() => segments.id, { onDelete: 'restrict' }),
+    groupId: uuid('group_id').references(() => groups.id, { onDelete: 'restrict' }),
+    /** Interests the event serves (the personalised home ranks by them, as for posts). */
+    wants: text('wants').array().$type<Want[]>().notNull().default(sql`'{}'::text[]`),
+    state: text('state').$type<'draft' | 'published' | 'cancelled'>().notNull().default('draft'),
+    cancelReason: text('cancel_reason'),
+    /** Bumped on every change attendees are told about (the .ics SEQUENCE). */
+    sequence: integer('sequence').notNull().default(0),
+    reminderSentAt: ts('reminder_sent_at'),
+    publishedAt: ts('published_at'),
+    cancelledAt: ts('cancelled_at'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('events_starts_idx').on(t.state, t.startsAt), index('events_group_idx').on(t.groupId, t.startsAt)],
+);
+
+/** Hosts are named on the event page and may check people in. */
+export const eventHosts = pgTable(
+  'event_hosts',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
+);
+
+export const REGISTRATION_STATES = ['registered', 'waitlisted', 'cancelled'] as const;
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+/**
+ * One row per event × member (walk-ins without an account have user_id null and a name).
+ * Seats are taken under a lock on the event row, so concurrent registrations never over-book.
+ */
+export const eventRegistrations = pgTable(
+  'event_registrations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** Walk-ins without an account. */
+    guestName: text('guest_name'),
+    guestEmail: text('guest_email'),
+    state: text('state').$type<RegistrationState>().notNull(),
+    answers: jsonb('answers').$type<Record<string, string>>().notNull().default({}),
+    /** The attendee's check-in code (QR and typed), unique across events. */
+    checkInCode: text('check_in_code').notNull().unique(),
+    checkedInAt: ts('checked_in_at'),
+    checkedInBy: text('checked_in_by').references(() => users.id, { onDelete: 'set null' }),
+    walkIn: boolean('walk_in').notNull().default(false),
+    /** Waitlist order: the time the person joined the waitlist. */
+    waitlistedAt: ts('waitlisted_at'),
+    promotedAt: ts('promoted_at'),
+    cancelledAt: ts('cancelled_at'),
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: ts('rated_at'),
+    /** Where the person came from (a newsletter, a post…), carried by the link: analytics. */
+    source: text('source'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('event_registrations_member_key').on(t.eventId, t.userId),
+    index('event_registrations_state_idx').on(t.eventId, t.state, t.waitlistedAt),
+    index('event_registrations_user_idx').on(t.userId),
+  ],
 );

@@ -55,6 +55,19 @@ export const AUDIT_ACTIONS = [
   'newsletter.cancelled',
   'newsletter.recipients_viewed',
   'newsletter.sender_changed',
+  'event.published',
+  'event.updated',
+  'event.cancelled',
+  'event.attendees_exported',
+  'event.checked_in',
+  'group.created',
+  'group.updated',
+  'group.archived',
+  'group.member_approved',
+  'group.member_removed',
+  'group.member_muted',
+  'group.post_hidden',
+  'group.report_dismissed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

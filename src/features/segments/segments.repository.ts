@@ -55,6 +55,9 @@ export function segmentCondition(f: SegmentFilter, now = new Date()): SQL {
       or exists (select 1 from roster_departments rd where rd.roster_entry_id = r.id and rd.department_id::text = any(${list(f.departmentIds)})))`);
   }
   if (roster.length) where.push(sql`exists (select 1 from roster_entries r where r.user_id = ${users.id} and ${sql.join(roster, sql` and `)})`);
+  if (f.groupIds?.length) {
+    where.push(sql`exists (select 1 from group_members gm where gm.user_id = ${users.id} and gm.state = 'active' and gm.group_id::text = any(${list(f.groupIds)}))`);
+  }
   return and(...where)!;
 }
 

@@ -42,6 +42,16 @@ export const PERMISSIONS = {
   // Newsletters: community managers compose and test; sending to members is an operator's decision.
   'newsletters.manage': ['operator', 'community_manager'],
   'newsletters.send': ['operator'],
+  // Events: every confirmed member sees the events of their audience and registers; operators and
+  // community managers organise every event (a group's managers organise their group's events).
+  'events.view': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'events.manage': ['operator', 'community_manager'],
+  // Groups: every confirmed member joins and starts interest groups and project circles; official
+  // groups are started by operators and community managers, who also moderate every group.
+  'groups.view': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'groups.create': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'groups.createOfficial': ['operator', 'community_manager'],
+  'groups.moderateAll': ['operator', 'community_manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

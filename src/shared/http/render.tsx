@@ -16,7 +16,13 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
     items.push({ href: '/', label: m.nav.home });
     // The directory and profiles are member content: confirmed members only.
     if (actor.status === 'active') {
-      items.push({ href: '/news', label: m.nav.news }, { href: '/members', label: m.profiles.navDirectory }, { href: '/profile', label: m.profiles.navProfile });
+      items.push(
+        { href: '/news', label: m.nav.news },
+        { href: '/events', label: m.events.nav },
+        { href: '/groups', label: m.groups.nav },
+        { href: '/members', label: m.profiles.navDirectory },
+        { href: '/profile', label: m.profiles.navProfile },
+      );
     }
     items.push({ href: '/account', label: m.nav.account });
     // Staff who must still turn on two-factor see only what they can reach until then.

@@ -3,6 +3,9 @@ import { invitationsEn } from './invitations.en.ts';
 import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
 import { segmentsEn } from './segments.en.ts';
+import { eventsEn } from './events.en.ts';
+import { attendanceEn } from './attendance.en.ts';
+import { groupsEn } from './groups.en.ts';
 import { profilesEn } from './profiles.en.ts';
 import { newslettersEn } from './newsletters.en.ts';
 import { newsEn } from './news.en.ts';
@@ -410,6 +413,9 @@ export const en = {
   offboarding: offboardingEn,
   verification: verificationEn,
   segments: segmentsEn,
+  events: eventsEn,
+  attendance: attendanceEn,
+  groups: groupsEn,
   profiles: profilesEn,
   newsletters: newslettersEn,
   news: newsEn,

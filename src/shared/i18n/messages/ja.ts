@@ -4,6 +4,9 @@ import { invitationsJa } from './invitations.ja.ts';
 import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
 import { segmentsJa } from './segments.ja.ts';
+import { eventsJa } from './events.ja.ts';
+import { attendanceJa } from './attendance.ja.ts';
+import { groupsJa } from './groups.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
 import { newslettersJa } from './newsletters.ja.ts';
 import { newsJa } from './news.ja.ts';
@@ -409,6 +412,9 @@ export const ja: Messages = {
   offboarding: offboardingJa,
   verification: verificationJa,
   segments: segmentsJa,
+  events: eventsJa,
+  attendance: attendanceJa,
+  groups: groupsJa,
   profiles: profilesJa,
   newsletters: newslettersJa,
   news: newsJa,

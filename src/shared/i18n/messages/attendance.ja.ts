@@ -1,0 +1,6 @@
+/** Japanese strings of check-in, ratings and attendance (src/features/events), typed by the English catalogue's shape. */
+import type { Messages } from '../index.ts';
+
+export const attendanceJa: Messages['attendance'] = {
+  nav: '受付',
+};

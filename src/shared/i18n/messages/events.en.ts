@@ -1,0 +1,4 @@
+/** English strings of events (src/features/events). */
+export const eventsEn = {
+  nav: 'Events',
+};

@@ -1,0 +1,4 @@
+/** English strings of groups (src/features/groups). */
+export const groupsEn = {
+  nav: 'Groups',
+};
