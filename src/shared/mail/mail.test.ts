@@ -223,6 +223,34 @@ describe('queueMail and the mail worker over SMTP', () => {
     expect(received(to)).toHaveLength(1);
   });
 
+  it('sends the ledger row’s attachments, with an inline image referenced by the HTML part', async () => {
+    const to = 'attach@example.test';
+    const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    await queueMail(db, {
+      key: 'attach:1',
+      to,
+      locale: 'en',
+      template: 'verifyEmail',
+      vars: { network: EN, name: 'John', url: 'https://kizuna.test/v?t=1' },
+      attachments: [
+        { filename: 'event.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: Buffer.from(ics).toString('base64') },
+        { filename: 'code.png', contentType: 'image/png', content: png.toString('base64'), cid: 'code@kizuna', alt: 'Check-in code <1>' },
+      ],
+    });
+    await drain();
+    const { simpleParser } = await import('mailparser');
+    const parsed = await simpleParser(received(to)[0]!.raw);
+    const files = parsed.attachments.map((a) => ({ name: a.filename, type: a.contentType, cid: a.cid ?? null, body: a.content.toString('latin1') }));
+    files.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    expect(files).toEqual([
+      { name: 'code.png', type: 'image/png', cid: 'code@kizuna', body: png.toString('latin1') },
+      { name: 'event.ics', type: 'text/calendar', cid: null, body: ics },
+    ]);
+    expect(String(parsed.html)).toContain('alt="Check-in code &#60;1&#62;"');
+    expect(received(to)[0]!.rcptTo).toEqual([to]);
+  });
+
   it('sends English to an English reader', async () => {
     const to = 'john@example.test';
     await queueMail(db, { key: 'verify:john', to, locale: 'en', template: 'verifyEmail', vars: { network: EN, name: 'John', url: 'https://kizuna.test/v?t=1' } });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
-import { mailMessages, rosterEntries } from '../../db/schema.ts';
+import { mailMessages, rosterEntries, type MailAttachment } from '../../db/schema.ts';
 import { fmt, messages, type Locale, type Messages } from '../i18n/index.ts';
 import { enqueue, PermanentJobError, type DbOrTx, type JobHandler } from '../jobs/queue.ts';
 import { isPermanentSmtpError, MailValidationError, parseSingleAddress, type MailTransport } from './mailer.ts';
@@ -120,7 +120,7 @@ function paragraphs(text: string): string {
  * The HTML part: the text's paragraphs, escaped, with clickable links, in a document
  * whose `lang` lets mail clients pick Japanese fonts and screen readers the right voice.
  */
-export function renderHtml(text: string, locale: Locale, subject: string): string {
+export function renderHtml(text: string, locale: Locale, subject: string, inline: readonly MailAttachment[] = []): string {
   const cut = text.lastIndexOf(SIGNATURE_SEPARATOR);
   const main = cut >= 0 ? text.slice(0, cut) : text;
   const footer = cut >= 0 ? text.slice(cut + SIGNATURE_SEPARATOR.length) : '';
@@ -131,6 +131,9 @@ export function renderHtml(text: string, locale: Locale, subject: string): strin
     `<title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.6; color: #1a1a1a;">',
     paragraphs(main),
+    ...inline
+      .filter((a) => a.cid && a.contentType.startsWith('image/'))
+      .map((a) => `<p><img src="cid:${escapeHtml(a.cid!)}" alt="${escapeHtml(a.alt ?? '')}" width="200" height="200"></p>`),
     footer ? `<hr>\n<footer style="color: #555; font-size: 0.875em;">${paragraphs(footer)}</footer>` : '',
     '</body>',
     '</html>',
@@ -212,6 +215,8 @@ export interface QueueMailInput {
   template: MailTemplate;
   /** Template variables; `network` is the network's name in `locale`. */
   vars: Record<string, string>;
+  /** Files sent with the message (stored in the ledger with it). An image with a `cid` is shown in the HTML part. */
+  attachments?: MailAttachment[];
 }
 
 /**
@@ -237,6 +242,7 @@ export async function queueMail(db: DbOrTx, input: QueueMailInput): Promise<stri
       locale: input.locale,
       subject: rendered.subject,
       textBody: rendered.text,
+      attachments: input.attachments?.length ? input.attachments : null,
       state: 'queued',
     })
     .onConflictDoNothing({ target: mailMessages.key })
@@ -304,7 +310,8 @@ export function mailJobHandlers(deps: MailHandlerDeps): Record<string, JobHandle
         to: row.toAddress,
         subject: row.subject,
         text: row.textBody,
-        html: renderHtml(row.textBody, locale, row.subject),
+        html: renderHtml(row.textBody, locale, row.subject, row.attachments ?? []),
+        ...(row.attachments?.length ? { attachments: row.attachments } : {}),
         headers: {
           // RFC 3834: tells auto-responders (vacation replies) not to answer.
           'Auto-Submitted': 'auto-generated',

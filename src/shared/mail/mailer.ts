@@ -31,6 +31,8 @@ export interface OutgoingMail {
   html?: string;
   /** Extra headers (not address headers). */
   headers?: Record<string, string>;
+  /** Files (base64 content); one with a `cid` can be shown inline by the HTML part. */
+  attachments?: readonly { filename: string; contentType: string; content: string; cid?: string | undefined }[];
 }
 
 export interface SentMail {
@@ -141,6 +143,16 @@ function nodemailerMessage(mail: OutgoingMail, from: MailAddress, to: MailAddres
     text: mail.text,
     ...(mail.html !== undefined ? { html: mail.html } : {}),
     ...(mail.headers ? { headers: mail.headers } : {}),
+    ...(mail.attachments?.length
+      ? {
+          attachments: mail.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: Buffer.from(a.content, 'base64'),
+            ...(a.cid ? { cid: a.cid } : {}),
+          })),
+        }
+      : {}),
     // Explicit envelope: the SMTP recipients are exactly this one address, whatever the headers say.
     envelope: { from: from.address, to: [to.address] },
   };

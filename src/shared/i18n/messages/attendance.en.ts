@@ -2,3 +2,6 @@
 export const attendanceEn = {
   nav: 'Check-in',
 };
+
+/** Mail templates of attendance (merged into the `mail` catalogue; each has a subject and a body). */
+export const attendanceMailEn = {};

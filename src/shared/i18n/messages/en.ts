@@ -3,9 +3,9 @@ import { invitationsEn } from './invitations.en.ts';
 import { offboardingEn } from './offboarding.en.ts';
 import { verificationEn } from './verification.en.ts';
 import { segmentsEn } from './segments.en.ts';
-import { eventsEn } from './events.en.ts';
-import { attendanceEn } from './attendance.en.ts';
-import { groupsEn } from './groups.en.ts';
+import { eventsEn, eventsMailEn } from './events.en.ts';
+import { attendanceEn, attendanceMailEn } from './attendance.en.ts';
+import { groupsEn, groupsMailEn } from './groups.en.ts';
 import { profilesEn } from './profiles.en.ts';
 import { newslettersEn } from './newsletters.en.ts';
 import { newsEn } from './news.en.ts';
@@ -420,6 +420,9 @@ export const en = {
   newsletters: newslettersEn,
   news: newsEn,
   mail: {
+    ...eventsMailEn,
+    ...attendanceMailEn,
+    ...groupsMailEn,
     profileReview: {
       subject: '[{network}] Is your profile still up to date?',
       body: 'Hello {name},\n\nIt has been {months} months since you last reviewed your profile on {network}. Former colleagues find each other by current employer, title and skills: please take a minute to check yours, or confirm that it is still correct:\n\n{url}\n\nYou receive this reminder once; it comes again only after you next review your profile.',

@@ -2,3 +2,6 @@
 export const eventsEn = {
   nav: 'Events',
 };
+
+/** Mail templates of events (merged into the `mail` catalogue; each has a subject and a body). */
+export const eventsMailEn = {};

@@ -4,9 +4,9 @@ import { invitationsJa } from './invitations.ja.ts';
 import { offboardingJa } from './offboarding.ja.ts';
 import { verificationJa } from './verification.ja.ts';
 import { segmentsJa } from './segments.ja.ts';
-import { eventsJa } from './events.ja.ts';
-import { attendanceJa } from './attendance.ja.ts';
-import { groupsJa } from './groups.ja.ts';
+import { eventsJa, eventsMailJa } from './events.ja.ts';
+import { attendanceJa, attendanceMailJa } from './attendance.ja.ts';
+import { groupsJa, groupsMailJa } from './groups.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
 import { newslettersJa } from './newsletters.ja.ts';
 import { newsJa } from './news.ja.ts';
@@ -419,6 +419,9 @@ export const ja: Messages = {
   newsletters: newslettersJa,
   news: newsJa,
   mail: {
+    ...eventsMailJa,
+    ...attendanceMailJa,
+    ...groupsMailJa,
     profileReview: {
       subject: '[{network}] プロフィールは最新ですか?',
       body: '{name}様\n\n{network}のプロフィールを最後に確認してから{months}か月が経ちました。元同僚は現在の勤務先・役職・スキルでお互いを見つけます。1分ほどで内容を確認するか、このままで正しいことを確認してください。\n\n{url}\n\nこのお知らせは一度だけお送りします。次にプロフィールを確認するまで再送されません。',
