@@ -113,6 +113,12 @@ export async function isSignedIn(page: Page): Promise<boolean> {
   return (await page.locator('header form[action="/auth/sign-out"]').count()) > 0;
 }
 
+/** Opens an administration page the way staff do: the "管理" link in the navigation, then the page's link on the hub. */
+export async function openAdmin(page: Page, href: string): Promise<void> {
+  await navigation(page, () => page.click('nav.site-nav a[href="/admin"]'));
+  await navigation(page, () => page.click(`main .admin-hub a[href="${href}"]`));
+}
+
 /** Texts of the main navigation's links. */
 export async function navLabels(page: Page): Promise<string[]> {
   return (await page.locator('nav.site-nav a').allTextContents()).map((t) => t.trim());

@@ -57,7 +57,7 @@ describe('accounts through e-mail links', () => {
     expect(await h1(employee)).toBe(fmt(ja.home.welcome, { name: EMPLOYEE.name }));
     expect(await employee.locator('footer').textContent()).toContain(ja.roles.employee);
     // Employees see no operator pages.
-    expect(await navLabels(employee)).not.toContain(ja.nav.people);
+    expect(await navLabels(employee)).not.toContain(ja.nav.admin);
     await checkAndShoot(employee, 'home-employee-ja');
 
     // The invitation works once.

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
 import { parseMessage } from '../src/shared/mail/testing.ts';
 import { checkA11y, checkAndShoot, horizontalOverflow, navigation, pageErrors, readMail, visit, type ServerHandle } from './harness.ts';
-import { en, enrolTwoFactor, h1, htmlLang, isSignedIn, ja, mailSubject, navLabels, NETWORK, signIn, networkSuite } from './flows.ts';
+import { en, enrolTwoFactor, h1, htmlLang, isSignedIn, ja, mailSubject, navLabels, NETWORK, signIn, networkSuite, openAdmin } from './flows.ts';
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const HEADERS = ['社員番号', '氏名', 'フリガナ', '部署', '入社日', '退職日', '再雇用可否', '個人メールアドレス', '連絡同意'];
@@ -158,7 +158,7 @@ describe('membership: invitations, sign-up review, lifecycle, offboarding', () =
     await operator.locator('main h1', { hasText: ja.roster.doneTitle }).waitFor({ timeout: 30_000 });
 
     // A new wave: 営業部 only, on the consent recorded in the import.
-    await navigation(operator, () => operator.click('nav.site-nav a[href="/admin/invitations"]'));
+    await openAdmin(operator, '/admin/invitations');
     expect(await h1(operator)).toBe(v.wavesTitle);
     expect(await mainText(operator)).toContain(v.wavesEmpty);
     await checkA11y(operator, 'waves-empty-ja');
@@ -338,8 +338,8 @@ describe('membership: invitations, sign-up review, lifecycle, offboarding', () =
 
     // A community manager (two-factor on) reviews.
     const cm = await inviteStaff(COMMUNITY_MANAGER, 'community_manager');
-    expect(await navLabels(cm)).toContain(v.nav);
-    await navigation(cm, () => cm.click('nav.site-nav a[href="/admin/signups"]'));
+    expect(await navLabels(cm)).toContain(ja.nav.admin);
+    await openAdmin(cm, '/admin/signups');
     expect(await h1(cm)).toBe(v.queueTitle);
     expect(await cm.locator('main p[role="status"]').textContent()).toBe(fmt(v.count, { count: '1' }));
     const queue = await bodyCells(cm.locator('main table'));
@@ -431,7 +431,7 @@ describe('membership: invitations, sign-up review, lifecycle, offboarding', () =
     const o = ja.offboarding;
     const manager = await inviteStaff(MANAGER, 'employee', true);
 
-    await navigation(operator, () => operator.click(`nav.site-nav a[href="/admin/offboarding"]`));
+    await openAdmin(operator, '/admin/offboarding');
     expect(await h1(operator)).toBe(o.title);
     await checkA11y(operator, 'offboarding-empty-ja');
     const lastDay = tokyoDate(30);

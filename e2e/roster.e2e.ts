@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt, type Messages } from '../src/shared/i18n/index.ts';
 import { EXPORT_HEADERS } from '../src/features/roster/roster.service.ts';
 import { checkA11y, checkAndShoot, horizontalOverflow, navigation, pageErrors, readMail, shot, visit } from './harness.ts';
-import { en, enrolTwoFactor, h1, htmlLang, ja, mailSubject, navLabels, OPERATOR, signIn, networkSuite } from './flows.ts';
+import { en, enrolTwoFactor, h1, htmlLang, ja, mailSubject, navLabels, OPERATOR, signIn, networkSuite, openAdmin } from './flows.ts';
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const FILE_NAME = '退職者リスト_2024年3月.csv';
@@ -120,9 +120,9 @@ describe('HR roster import', () => {
     ready();
     const page = operator;
     const r = ja.roster;
-    await navigation(page, () => page.click('nav.site-nav a[href="/admin/roster"]'));
+    await openAdmin(page, '/admin/roster');
     expect(await h1(page)).toBe(r.title);
-    expect(await page.locator('nav.site-nav a[aria-current="page"]').textContent()).toBe(ja.nav.roster);
+    expect(await page.locator('nav.site-nav a[aria-current="page"]').textContent()).toBe(ja.nav.admin);
     expect(await page.locator('main [role="status"]').textContent()).toBe(fmt(r.count, { count: '0' }));
     expect(await page.locator('main').textContent()).toContain(r.empty);
     await checkA11y(page, 'roster-empty-ja');
@@ -309,7 +309,14 @@ describe('HR roster import', () => {
       // Community managers turn on two-factor first; without it they would be sent there, not refused.
       if (person.role === 'community_manager') await enrolTwoFactor(page, person.password);
       expect(new URL(page.url()).pathname).toBe('/');
-      expect(await navLabels(page)).not.toContain(m.nav.roster);
+      // Community managers have an administration hub, without the roster; employees have none.
+      if (person.role === 'community_manager') {
+        expect(await visit(page, '/admin')).toBe(200);
+        expect(await page.locator('main .admin-hub a[href="/admin/signups"]').count()).toBe(1);
+        expect(await page.locator('main a[href="/admin/roster"]').count()).toBe(0);
+      } else {
+        expect(await navLabels(page)).not.toContain(m.nav.admin);
+      }
 
       expect(await visit(page, '/admin/roster')).toBe(403);
       expect(await htmlLang(page)).toBe(person.locale);

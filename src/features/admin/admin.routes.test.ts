@@ -204,3 +204,39 @@ describe('outbox', () => {
     expect(page.body).toContain(en.nav.jobs);
   });
 });
+
+describe('the administration hub', () => {
+  const hubLinks = (html: string) => [...html.matchAll(/<li><a href="(\/admin\/[^"]+)">/g)].map((m) => m[1]);
+
+  it('gives operators one navigation link to every administration page, grouped', async () => {
+    const home = await operator.get('/');
+    // Earlier tests may have switched this operator to English.
+    const m = home.body.startsWith('<!doctype html><html lang="en"') ? en : ja;
+    const nav = /<nav class="site-nav"[\s\S]*?<\/nav>/.exec(home.body)![0];
+    expect(nav).toContain(`<a href="/admin">${m.nav.admin}</a>`);
+    expect(nav).not.toContain('href="/admin/roster"');
+    const hub = await operator.get('/admin');
+    expect(hub.status).toBe(200);
+    for (const title of [m.adminHub.community, m.adminHub.people, m.adminHub.operations]) expect(hub.body).toContain(`<h2>${title}</h2>`);
+    const links = hubLinks(hub.body);
+    expect(links).toEqual(expect.arrayContaining(['/admin/signups', '/admin/news', '/admin/roster', '/admin/people', '/admin/audit', '/admin/jobs']));
+    // Every link on the hub opens for an operator.
+    for (const href of links) expect((await operator.get(href!)).status, href).toBe(200);
+  });
+
+  it('shows community managers only the community pages, and nobody else a hub', async () => {
+    const { client: cm } = await t.signedIn('community_manager');
+    const hub = await cm.get('/admin');
+    expect(hub.status).toBe(200);
+    const links = hubLinks(hub.body);
+    expect(links).toContain('/admin/segments');
+    expect(links).not.toContain('/admin/roster');
+    expect(links).not.toContain('/admin/people');
+    for (const href of links) expect((await cm.get(href!)).status, href).toBe(200);
+    for (const kind of ['alumnus', 'employee', 'manager'] as const) {
+      const { client } = await t.signedIn(kind);
+      expect((await client.get('/admin')).status).toBe(403);
+      expect((await client.get('/')).body).not.toContain('href="/admin"');
+    }
+  });
+});

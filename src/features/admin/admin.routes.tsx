@@ -7,12 +7,12 @@ import { ROLES } from '../../shared/auth/can.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
 import { validateForm } from '../../shared/http/form.ts';
 import { setFlash } from '../../shared/http/middleware.ts';
-import { page } from '../../shared/http/render.tsx';
+import { adminSectionsFor, page } from '../../shared/http/render.tsx';
 import { email } from '../../shared/validation.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
 import { changeRole, inviteStaff, listPendingInvitations, listPeople, revokeInvitation } from '../staff/staff.service.ts';
 import { jobsOverview, listAudit, outbox, outboxMessage } from './admin.service.ts';
-import { AuditPage, JobsPage, OutboxMessagePage, OutboxPage, PeoplePage } from './views/AdminPages.tsx';
+import { AdminHubPage, AuditPage, JobsPage, OutboxMessagePage, OutboxPage, PeoplePage } from './views/AdminPages.tsx';
 
 const operators = ['operator'] as const;
 
@@ -58,6 +58,10 @@ async function renderPeople(c: Context<AppEnv>, errors: FieldErrors = {}, values
 }
 
 export const adminRoutes = new Hono<AppEnv>()
+  .get('/admin', allow(['operator', 'community_manager']), (c) => {
+    const m = c.get('m');
+    return page(c, m.adminHub.title, <AdminHubPage m={m} sections={adminSectionsFor(m, c.get('actor'))} />);
+  })
   .get('/admin/people', allow(operators), (c) => renderPeople(c))
   .post('/admin/people/invite', allow(operators), async (c) => {
     const m = c.get('m');

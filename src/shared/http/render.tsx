@@ -8,6 +8,58 @@ import { Layout, resolveFlash, type NavItem } from '../views/Layout.tsx';
 import type { Actor, AppEnv } from './context.ts';
 import type { Messages } from '../i18n/index.ts';
 
+export interface AdminLink {
+  href: string;
+  label: string;
+  hint: string;
+}
+
+/**
+ * The administration pages a staff member may open, grouped: one "管理" link in the navigation
+ * leads to them (a flat list of every page wrapped onto three lines). Staff who must still turn on
+ * two-factor get none until they do.
+ */
+export function adminSectionsFor(m: Messages, actor: Actor | null): { title: string; links: AdminLink[] }[] {
+  if (!actor || (requiresTwoFactor(actor.role) && !actor.twoFactorEnabled)) return [];
+  const h = m.adminHub;
+  const sections: { title: string; links: AdminLink[] }[] = [];
+  if (actor.role === 'operator' || actor.role === 'community_manager') {
+    sections.push({
+      title: h.community,
+      links: [
+        { href: '/admin/signups', label: m.verification.nav, hint: h.signups },
+        { href: '/admin/news', label: m.nav.newsAdmin, hint: h.news },
+        { href: '/admin/news/reports', label: h.reportsLabel, hint: h.reports },
+        { href: '/admin/newsletters', label: m.nav.newsletters, hint: h.newsletters },
+        { href: '/admin/segments', label: m.nav.segments, hint: h.segments },
+      ],
+    });
+  }
+  if (actor.role === 'operator') {
+    sections.push(
+      {
+        title: h.people,
+        links: [
+          { href: '/admin/people', label: m.nav.people, hint: h.peopleHint },
+          { href: '/admin/roster', label: m.nav.roster, hint: h.roster },
+          { href: '/admin/invitations', label: m.invitations.nav, hint: h.invitations },
+          { href: '/admin/offboarding', label: m.offboarding.title, hint: h.offboarding },
+        ],
+      },
+      {
+        title: h.operations,
+        links: [
+          { href: '/admin/audit', label: m.nav.audit, hint: h.audit },
+          { href: '/admin/directory-activity', label: m.profiles.navActivity, hint: h.activity },
+          { href: '/admin/outbox', label: m.nav.outbox, hint: h.outbox },
+          { href: '/admin/jobs', label: m.nav.jobs, hint: h.jobs },
+        ],
+      },
+    );
+  }
+  return sections;
+}
+
 export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[] {
   const items: NavItem[] = [];
   if (!actor) {
@@ -25,29 +77,7 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
       );
     }
     items.push({ href: '/account', label: m.nav.account });
-    // Staff who must still turn on two-factor see only what they can reach until then.
-    const enrolling = requiresTwoFactor(actor.role) && !actor.twoFactorEnabled;
-    // Sign-up requests are reviewed by operators and community managers.
-    if ((actor.role === 'operator' || actor.role === 'community_manager') && !enrolling) {
-      items.push(
-        { href: '/admin/signups', label: m.verification.nav },
-        { href: '/admin/news', label: m.nav.newsAdmin },
-        { href: '/admin/newsletters', label: m.nav.newsletters },
-        { href: '/admin/segments', label: m.nav.segments },
-      );
-    }
-    if (actor.role === 'operator' && !enrolling) {
-      items.push(
-        { href: '/admin/people', label: m.nav.people },
-        { href: '/admin/roster', label: m.nav.roster },
-        { href: '/admin/invitations', label: m.invitations.nav },
-        { href: '/admin/offboarding', label: m.offboarding.title },
-        { href: '/admin/audit', label: m.nav.audit },
-        { href: '/admin/directory-activity', label: m.profiles.navActivity },
-        { href: '/admin/outbox', label: m.nav.outbox },
-        { href: '/admin/jobs', label: m.nav.jobs },
-      );
-    }
+    if (adminSectionsFor(m, actor).length) items.push({ href: '/admin', label: m.nav.admin });
   }
   return items.map((i) => ({ ...i, current: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`) }));
 }

@@ -430,3 +430,26 @@ export function JobsPage(
     </div>
   );
 }
+
+/** The administration hub: one navigation link leads here, the sections the viewer may open are listed. */
+export function AdminHubPage(p: { m: Messages; sections: { title: string; links: { href: string; label: string; hint: string }[] }[] }) {
+  return (
+    <section class="admin-hub">
+      <h1>{p.m.adminHub.title}</h1>
+      <p class="lead">{p.m.adminHub.intro}</p>
+      {p.sections.map((s) => (
+        <section class="admin-hub__section">
+          <h2>{s.title}</h2>
+          <ul class="admin-hub__links">
+            {s.links.map((l) => (
+              <li>
+                <a href={l.href}>{l.label}</a>
+                <span class="muted">{l.hint}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}
