@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
-import { consents, departments, directoryEntries, memberProfiles, networkSettings, notificationPreferences, posts, rosterDepartments, rosterEntries, segments, users } from '../db/schema.ts';
+import { consents, departments, directoryEntries, eventRegistrations, events, groupMembers, groupPosts, groups, memberProfiles, networkSettings, notificationPreferences, posts, rosterDepartments, rosterEntries, segments, users } from '../db/schema.ts';
+import { DEMO_EVENTS, DEMO_GROUPS } from './community.ts';
 import { DEMO_POSTS, DEMO_SEGMENTS } from './content.ts';
 import { createTestDatabase } from '../../test/db.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, generateDemoNetwork } from './generate.ts';
@@ -97,6 +98,29 @@ describe('seedDemo', () => {
 
     const [settings] = await database.db.select().from(networkSettings);
     expect(settings?.nameEn).toBe(expected.network.nameEn);
+
+    // Groups with a manager each and threads; events with registrations, a waitlist, and past check-ins.
+    const groupRows = await database.db.select().from(groups);
+    expect(groupRows.map((g) => g.name).sort()).toEqual(DEMO_GROUPS.map((g) => g.name).sort());
+    const managers = await database.db.select().from(groupMembers).where(eq(groupMembers.role, 'manager'));
+    expect(managers).toHaveLength(DEMO_GROUPS.length);
+    expect((await database.db.select().from(groupPosts)).length).toBe(DEMO_GROUPS.reduce((n, g) => n + g.threads.reduce((k, t) => k + 1 + t.replies.length, 0), 0));
+    const eventRows = await database.db.select().from(events);
+    expect(eventRows).toHaveLength(DEMO_EVENTS.length);
+    const regs = await database.db.select().from(eventRegistrations);
+    const meetup = eventRows.find((e) => e.title === DEMO_EVENTS[0]!.title)!;
+    const meetupRegs = regs.filter((r) => r.eventId === meetup.id);
+    expect(meetupRegs.filter((r) => r.state === 'registered')).toHaveLength(meetup.capacity!);
+    expect(meetupRegs.filter((r) => r.state === 'waitlisted').length).toBeGreaterThan(0);
+    const pastIds = new Set(eventRows.filter((e) => e.endsAt < new Date(`${expected.today}T00:00:00+09:00`)).map((e) => e.id));
+    const attended = regs.filter((r) => pastIds.has(r.eventId) && r.checkedInAt);
+    expect(attended.length).toBeGreaterThan(0);
+    // Some attended both past events (repeat attendance), and nobody checked in to an upcoming one.
+    const perPerson = new Map<string, number>();
+    for (const r of attended) perPerson.set(r.userId!, (perPerson.get(r.userId!) ?? 0) + 1);
+    expect([...perPerson.values()].some((n) => n > 1)).toBe(true);
+    expect(regs.filter((r) => !pastIds.has(r.eventId) && r.checkedInAt)).toEqual([]);
+    expect(new Set(regs.map((r) => r.checkInCode)).size).toBe(regs.length);
   });
 
   it('refuses a database that already holds people, and changes nothing', async () => {

@@ -4,12 +4,19 @@
  * through the caller's `createAccount` (the real auth library, so passwords are hashed the
  * way sign-in expects).
  */
+import { randomInt } from 'node:crypto';
 import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import {
   careerPositions,
   consents,
   departments,
+  eventHosts,
+  eventRegistrations,
+  events,
+  groupMembers,
+  groupPosts,
+  groups,
   memberProfiles,
   networkSettings,
   notificationPreferences,
@@ -22,6 +29,7 @@ import {
 } from '../db/schema.ts';
 import { NOTICE_VERSION } from '../features/invitations/notice.ts';
 import { refreshDirectory } from '../features/profiles/profiles.service.ts';
+import { DEMO_EVENTS, DEMO_GROUPS } from './community.ts';
 import { DEMO_POSTS, DEMO_SEGMENTS } from './content.ts';
 import { demoProfiles } from './profiles.ts';
 import { DEMO_PASSWORD, generateDemoNetwork, type DemoNetwork, type GenerateDemoOptions } from './generate.ts';
@@ -227,6 +235,13 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
       }
     });
 
+    await seedCommunity(db, {
+      today,
+      authorId,
+      alumniIds: alumni.map((a) => userIdByEmployeeNumber.get(a.rosterEmployeeNumber!)).filter((id): id is string => Boolean(id)),
+      userIdByEmail,
+    });
+
     return {
       departments: network.company.departments.length,
       leavers: rosterRows.length,
@@ -249,6 +264,104 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
     }
     throw err;
   }
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const demoCode = () => Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+/** Groups with members and threads, and events with registrations (check-ins and ratings for past ones). */
+async function seedCommunity(
+  db: Db,
+  d: { today: Date; authorId: string | null; alumniIds: string[]; userIdByEmail: Map<string, string> },
+): Promise<void> {
+  const day = 86_400_000;
+  await db.transaction(async (tx) => {
+    const groupIds = new Map<string, string>();
+    const membersOf = new Map<string, string[]>();
+    for (const g of DEMO_GROUPS) {
+      const { key, everyNth, accounts, threads, ...fields } = g;
+      const createdAt = new Date(d.today.getTime() - 60 * day);
+      const [row] = await tx.insert(groups).values({ ...fields, createdBy: d.authorId, createdAt, updatedAt: createdAt }).returning({ id: groups.id });
+      const groupId = row!.id;
+      groupIds.set(key, groupId);
+      const staff = accounts.map((e) => d.userIdByEmail.get(e)).filter((id): id is string => Boolean(id));
+      const alumni = everyNth ? d.alumniIds.filter((_, i) => i % everyNth === 0) : [];
+      const members = [...new Set([...staff, ...alumni])];
+      membersOf.set(key, members);
+      await tx.insert(groupMembers).values(
+        members.map((userId, i) => ({ groupId, userId, role: i === 0 ? ('manager' as const) : ('member' as const), state: 'active' as const, joinedAt: createdAt, createdAt })),
+      );
+      let n = 0;
+      for (const th of threads) {
+        const at = new Date(d.today.getTime() - (20 - n * 3) * day);
+        const [thread] = await tx
+          .insert(groupPosts)
+          .values({ groupId, title: th.title, body: th.body, authorId: members[n % members.length]!, createdAt: at, lastActivityAt: at })
+          .returning({ id: groupPosts.id });
+        let last = at;
+        for (const [i, body] of th.replies.entries()) {
+          last = new Date(at.getTime() + (i + 1) * 3 * 3_600_000);
+          await tx.insert(groupPosts).values({ groupId, threadId: thread!.id, body, authorId: members[(n + i + 1) % members.length]!, createdAt: last, lastActivityAt: last });
+        }
+        await tx.update(groupPosts).set({ lastActivityAt: last }).where(inArray(groupPosts.id, [thread!.id]));
+        n++;
+      }
+    }
+
+    const host = d.userIdByEmail.get('cm@example.com');
+    const demoAlumnus = d.userIdByEmail.get('alumnus@example.com');
+    // The same alumni come back to the past events, so repeat attendance has something to count.
+    for (const e of DEMO_EVENTS) {
+      const { day: offset, startHour, endHour, group, registrations, ...fields } = e;
+      const date = new Date(d.today.getTime() + offset * day).toISOString().slice(0, 10);
+      const startsAt = new Date(`${date}T${String(startHour).padStart(2, '0')}:00:00+09:00`);
+      const endsAt = new Date(`${date}T${String(endHour).padStart(2, '0')}:00:00+09:00`);
+      const publishedAt = new Date(startsAt.getTime() - 30 * day);
+      const [row] = await tx
+        .insert(events)
+        .values({
+          ...fields,
+          groupId: group ? groupIds.get(group)! : null,
+          timeZone: 'Asia/Tokyo',
+          startsAt,
+          endsAt,
+          registrationDeadline: new Date(startsAt.getTime() - 2 * day),
+          state: 'published',
+          publishedAt,
+          reminderSentAt: offset < 0 ? new Date(startsAt.getTime() - day) : null,
+          createdBy: d.authorId,
+          createdAt: publishedAt,
+          updatedAt: publishedAt,
+        })
+        .returning({ id: events.id });
+      const eventId = row!.id;
+      if (host) await tx.insert(eventHosts).values({ eventId, userId: host });
+      const pool = group ? (membersOf.get(group) ?? []) : d.alumniIds;
+      const people = [...new Set([...(demoAlumnus && pool.includes(demoAlumnus) && offset > 0 ? [demoAlumnus] : []), ...pool])].slice(0, registrations);
+      const past = offset < 0;
+      await tx.insert(eventRegistrations).values(
+        people.map((userId, i) => {
+          const at = new Date(publishedAt.getTime() + (i + 1) * 3_600_000);
+          const seated = e.capacity === null || i < e.capacity;
+          const attended = past && seated && i % 4 !== 3;
+          return {
+            eventId,
+            userId,
+            state: seated ? ('registered' as const) : ('waitlisted' as const),
+            waitlistedAt: seated ? null : at,
+            checkInCode: demoCode(),
+            checkedInAt: attended ? new Date(startsAt.getTime() + (i % 30) * 60_000) : null,
+            checkedInBy: attended ? (host ?? null) : null,
+            rating: attended && i % 3 !== 2 ? 5 - (i % 3) : null,
+            ratingComment: attended && i % 3 !== 2 && i % 5 === 0 ? '久しぶりに元同僚と話せてよかったです。' : null,
+            ratedAt: attended && i % 3 !== 2 ? new Date(endsAt.getTime() + day) : null,
+            createdAt: at,
+            updatedAt: at,
+          };
+        }),
+      );
+    }
+  });
 }
 
 export { DEMO_PASSWORD };
