@@ -5,7 +5,11 @@
 import { CONTENT_AUDIENCES, POST_CATEGORIES, WANTS, type ContentAudience, type PostCategory, type Want } from '../../db/schema.ts';
 import { fmt, type Messages } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
+import { fromZonedInput, toZonedInput } from '../../shared/i18n/zoned.ts';
 import type { PostRow } from './news.repository.ts';
+
+// Time zone arithmetic is shared with events (src/shared/i18n/zoned.ts); re-exported for the news tests.
+export { fromZonedInput, toZonedInput };
 
 export const MAX_TITLE = 200;
 export const MAX_BODY = 20_000;
@@ -29,50 +33,6 @@ export interface PostInput {
   /** When to publish (null: at once). */
   publishAt: Date | null;
   removeCover: boolean;
-}
-
-// ---------------------------------------------------------------- time zones
-
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = zoneFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    zoneFormatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall clock of `timeZone` at an instant, as `YYYY-MM-DDTHH:mm` (what a datetime-local input shows). */
-export function toZonedInput(date: Date, timeZone: string): string {
-  const parts = Object.fromEntries(zoneFormatter(timeZone).formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/;
-
-/**
- * The instant at which `timeZone`'s wall clock shows `local`. Null when the value is not a
- * real date and time. (A time skipped by a daylight-saving change resolves to the hour after.)
- */
-export function fromZonedInput(local: string, timeZone: string): Date | null {
-  const m = LOCAL.exec(local.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
-  const offsetAt = (ms: number) => {
-    const [date, time] = toZonedInput(new Date(ms), timeZone).split('T') as [string, string];
-    const [yy, mm, dd] = date.split('-').map(Number) as [number, number, number];
-    const [hh, mn] = time.split(':').map(Number) as [number, number];
-    return Date.UTC(yy, mm - 1, dd, hh, mn) - Math.floor(ms / 60_000) * 60_000;
-  };
-  // Two rounds settle the offset on either side of a daylight-saving change.
-  let guess = wall - offsetAt(wall);
-  guess = wall - offsetAt(guess);
-  return new Date(guess);
 }
 
 // ---------------------------------------------------------------- the editor

@@ -58,12 +58,16 @@ const dateTimeFormats: Record<Locale, Intl.DateTimeFormatOptions> = {
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(kind: 'date' | 'dateTime', locale: Locale, timeZone: string): Intl.DateTimeFormat {
+function formatter(kind: 'date' | 'dateTime' | 'time', locale: Locale, timeZone: string): Intl.DateTimeFormat {
   const key = `${kind}|${locale}|${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
     const options: Intl.DateTimeFormatOptions =
-      kind === 'dateTime' ? { ...dateTimeFormats[locale], timeZone } : { year: 'numeric', month: locale === 'ja' ? 'long' : 'short', day: 'numeric', timeZone };
+      kind === 'dateTime'
+        ? { ...dateTimeFormats[locale], timeZone }
+        : kind === 'time'
+          ? { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }
+          : { year: 'numeric', month: locale === 'ja' ? 'long' : 'short', day: 'numeric', timeZone };
     f = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', options);
     formatters.set(key, f);
   }
@@ -77,4 +81,9 @@ export function formatDateTime(date: Date, locale: Locale, timeZone: string): st
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
   return formatter('date', locale, timeZone).format(date);
+}
+
+/** The time of day only (an event's end on the day it starts). */
+export function formatTime(date: Date, locale: Locale, timeZone: string): string {
+  return formatter('time', locale, timeZone).format(date);
 }

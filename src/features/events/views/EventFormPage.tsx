@@ -1,0 +1,183 @@
+/** The organisers' event editor: a plain form (no script), questions as a fixed number of rows. */
+import { EVENT_CATEGORIES, EVENT_FORMATS, WANTS } from '../../../db/schema.ts';
+import { fmt } from '../../../shared/i18n/index.ts';
+import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import {
+  MAX_ADDRESS,
+  MAX_DESCRIPTION,
+  MAX_OPTION,
+  MAX_QUESTION_LABEL,
+  MAX_QUESTIONS,
+  MAX_TITLE,
+  MAX_URL,
+  MAX_VENUE,
+  type EditorChoices,
+} from '../event.form.ts';
+import { EventStyles, type ViewBase } from './EventPages.tsx';
+
+export function EventFormPage(p: {
+  v: ViewBase;
+  id: string | null;
+  /** The event is published: it can be changed, not taken back to a draft. */
+  published: boolean;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  choices: EditorChoices;
+  /** Hosts may only be chosen among the group's members (a group's manager organising). */
+  hostsFromGroup: boolean;
+}) {
+  const { m, csrfToken } = p.v;
+  const e = m.events;
+  const ed = e.editor;
+  const val = p.values;
+  const zone = val.timeZone || p.v.timeZone;
+  const action = p.id ? `/events/${p.id}/edit` : '/events/new';
+  const questionRows = Array.from({ length: MAX_QUESTIONS }, (_, i) => i + 1);
+  return (
+    <div class="narrow-wide">
+      <EventStyles />
+      <p class="small">
+        <a href={p.id ? `/events/${p.id}` : '/events'}>← {p.id ? val.title || e.title : e.title}</a>
+      </p>
+      <h1>{p.id ? ed.editTitle : ed.newTitle}</h1>
+      <p>{ed.intro}</p>
+      <ErrorSummary m={m} errors={p.errors} />
+      <form method="post" action={action} class="profile-form event-editor" novalidate>
+        <CsrfField token={csrfToken} />
+        <fieldset class="card">
+          <legend>{ed.basics}</legend>
+          <Input m={m} name="title" label={ed.titleField} value={val.title} error={p.errors.title} maxlength={MAX_TITLE} required />
+          <TextArea m={m} name="description" label={ed.description} hint={ed.descriptionHint} value={val.description} error={p.errors.description} maxlength={MAX_DESCRIPTION} rows={8} />
+          <Select
+            m={m}
+            name="category"
+            label={ed.category}
+            value={val.category}
+            error={p.errors.category}
+            required
+            options={EVENT_CATEGORIES.map((c) => ({ value: c, label: e.categories[c] }))}
+          />
+          <Radios m={m} name="format" label={ed.format} value={val.format} error={p.errors.format} required options={EVENT_FORMATS.map((f) => ({ value: f, label: e.formats[f] }))} />
+        </fieldset>
+        <fieldset class="card">
+          <legend>{ed.place}</legend>
+          <Input m={m} name="venueName" label={ed.venueName} hint={ed.venueNameHint} value={val.venueName} error={p.errors.venueName} maxlength={MAX_VENUE} />
+          <TextArea m={m} name="venueAddress" label={ed.venueAddress} hint={ed.venueAddressHint} value={val.venueAddress} error={p.errors.venueAddress} maxlength={MAX_ADDRESS} rows={2} />
+          <Input m={m} name="meetingUrl" type="url" inputmode="url" label={ed.meetingUrl} hint={ed.meetingUrlHint} value={val.meetingUrl} error={p.errors.meetingUrl} maxlength={MAX_URL} />
+        </fieldset>
+        <fieldset class="card">
+          <legend>{ed.time}</legend>
+          <Input m={m} name="timeZone" label={ed.timeZone} hint={ed.timeZoneHint} value={val.timeZone} error={p.errors.timeZone} maxlength={64} autocomplete="off" required />
+          <div class="grid-form">
+            <Input m={m} name="startsAt" type="datetime-local" label={ed.startsAt} hint={fmt(ed.timeHint, { zone })} value={val.startsAt} error={p.errors.startsAt} required />
+            <Input m={m} name="endsAt" type="datetime-local" label={ed.endsAt} hint={fmt(ed.timeHint, { zone })} value={val.endsAt} error={p.errors.endsAt} required />
+          </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{ed.registration}</legend>
+          <Input m={m} name="capacity" inputmode="numeric" label={ed.capacity} hint={ed.capacityHint} value={val.capacity} error={p.errors.capacity} maxlength={6} />
+          <Input
+            m={m}
+            name="registrationDeadline"
+            type="datetime-local"
+            label={ed.deadline}
+            hint={`${ed.deadlineHint} ${fmt(ed.timeHint, { zone })}`}
+            value={val.registrationDeadline}
+            error={p.errors.registrationDeadline}
+          />
+        </fieldset>
+        <fieldset class="card" aria-describedby="questions-hint">
+          <legend>{ed.questions}</legend>
+          <p class="hint" id="questions-hint">
+            {fmt(ed.questionsHint, { max: MAX_QUESTIONS })}
+          </p>
+          {questionRows.map((n) => (
+            <fieldset class="event-question">
+              <legend>{fmt(ed.question, { n })}</legend>
+              {val[`q${n}Id`] ? <input type="hidden" name={`q${n}Id`} value={val[`q${n}Id`]} /> : null}
+              <Input m={m} name={`q${n}Label`} label={ed.questionLabel} value={val[`q${n}Label`]} error={p.errors[`q${n}Label`]} maxlength={MAX_QUESTION_LABEL} />
+              <Select
+                m={m}
+                name={`q${n}Kind`}
+                label={ed.questionKind}
+                value={val[`q${n}Kind`] ?? 'text'}
+                error={p.errors[`q${n}Kind`]}
+                options={(['text', 'choice'] as const).map((k) => ({ value: k, label: ed.kinds[k] }))}
+              />
+              <TextArea
+                m={m}
+                name={`q${n}Options`}
+                label={ed.questionOptions}
+                hint={ed.questionOptionsHint}
+                value={val[`q${n}Options`]}
+                error={p.errors[`q${n}Options`]}
+                maxlength={MAX_OPTION * 21}
+                rows={3}
+              />
+              <Checkbox m={m} name={`q${n}Required`} label={ed.questionRequired} checked={val[`q${n}Required`] === '1'} />
+            </fieldset>
+          ))}
+        </fieldset>
+        <fieldset class="card">
+          <legend>{ed.people}</legend>
+          <TextArea m={m} name="hosts" label={ed.hosts} hint={p.hostsFromGroup ? ed.hostsHintGroup : ed.hostsHint} value={val.hosts} error={p.errors.hosts} rows={3} />
+          <Radios
+            m={m}
+            name="audience"
+            label={ed.audience}
+            hint={ed.audienceHint}
+            value={val.audience}
+            error={p.errors.audience}
+            required
+            options={p.choices.audiences.map((a) => ({ value: a, label: e.audiences[a] }))}
+          />
+          {p.choices.segments.length ? (
+            <Select
+              m={m}
+              name="segmentId"
+              label={ed.segment}
+              value={val.segmentId}
+              error={p.errors.segmentId}
+              options={[{ value: '', label: ed.chooseSegment }, ...p.choices.segments.map((s) => ({ value: s.id, label: s.name }))]}
+            />
+          ) : null}
+          {p.choices.groups.length ? (
+            <Select
+              m={m}
+              name="groupId"
+              label={ed.group}
+              value={val.groupId}
+              error={p.errors.groupId}
+              options={[{ value: '', label: ed.chooseGroup }, ...p.choices.groups.map((g) => ({ value: g.id, label: g.name }))]}
+            />
+          ) : null}
+        </fieldset>
+        <fieldset class="card" id="f-wants" aria-describedby="f-wants-hint">
+          <legend>{ed.wants}</legend>
+          <p class="hint" id="f-wants-hint">
+            {ed.wantsHint}
+          </p>
+          <div class="choices">
+            {WANTS.map((w) => (
+              <label class="choice" for={`f-wants-${w}`}>
+                <input type="checkbox" id={`f-wants-${w}`} name="wants" value={w} checked={(val.wants ?? '').split(',').includes(w)} />
+                {m.profiles.wants[w]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {p.published ? <p class="hint">{ed.updateNote}</p> : null}
+        <div class="actions">
+          <button type="submit" name="intent" value="publish" class="button">
+            {p.published ? ed.update : ed.publish}
+          </button>
+          {p.published ? null : (
+            <button type="submit" name="intent" value="draft" class="button button--secondary">
+              {ed.saveDraft}
+            </button>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}
