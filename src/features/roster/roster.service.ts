@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.ts';
 import { rosterImports } from '../../db/schema.ts';
 import { audit } from '../../shared/audit.ts';
+import { CSV_BOM, csvRecords } from '../../shared/csv.ts';
 import { authorize, CLI_ACTOR } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
@@ -305,21 +305,15 @@ export async function listRoster(ctx: Ctx, filter: { q?: string | undefined; aft
   };
 }
 
-/** Cells that a spreadsheet would run as a formula are prefixed with ' (OWASP CSV injection). */
-export function excelSafe(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
 export const EXPORT_HEADERS = ['社員番号', '氏名', '氏名(カナ)', '氏名(ローマ字)', '部署', '役職', '入社日', '退職日', '退職理由区分', '再雇用可否', '個人メールアドレス', '連絡同意'];
 
 /** The whole roster as Excel-safe CSV (UTF-8 with BOM, CRLF). Audited. */
 export async function* exportRoster(ctx: Ctx): AsyncGenerator<string> {
   const who = authorize(ctx.actor, 'roster.export');
   await audit(ctx.db, { action: 'export.created', actor: who, subjectType: 'roster', ip: ctx.ip, details: { format: 'csv' } });
-  yield `\uFEFF${stringify([EXPORT_HEADERS], { record_delimiter: '\r\n' })}`;
+  yield `${CSV_BOM}${csvRecords([EXPORT_HEADERS])}`;
   for await (const rows of repo.rosterForExport(ctx.db)) {
-    yield stringify(
+    yield csvRecords(
       rows.map((r) =>
         [
           r.employeeNumber,
@@ -334,9 +328,7 @@ export async function* exportRoster(ctx: Ctx): AsyncGenerator<string> {
           r.rehireEligible === 'yes' ? '可' : r.rehireEligible === 'no' ? '否' : '',
           r.personalEmail,
           r.contactConsent ? '有' : '無',
-        ].map(excelSafe),
-      ),
-      { record_delimiter: '\r\n' },
+        ]),
     );
   }
 }
