@@ -32,11 +32,15 @@ function validDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-/** Parses the form; `departmentIds` are the departments that exist (others are dropped). */
+/**
+ * Parses the form; `departmentIds` are the departments that exist (others are dropped);
+ * `groupIds` are the groups that may be chosen (a chosen one that is not, e.g. archived meanwhile, is an error).
+ */
 export function parseSegmentForm(
   m: Messages,
   values: Values,
   departmentIds: readonly string[],
+  groupIds: readonly string[] = [],
 ): { ok: true; data: SegmentInput } | { ok: false; errors: Record<string, string> } {
   const s = m.segments.form;
   const errors: Record<string, string> = {};
@@ -61,6 +65,11 @@ export function parseSegmentForm(
   if (consents.length) filter.consents = consents;
   const departments = departmentIds.filter((id) => values[`departments.${id}`] !== undefined);
   if (departments.length) filter.departmentIds = departments;
+  const chosenGroups = Object.keys(values)
+    .filter((k) => k.startsWith('groups.'))
+    .map((k) => k.slice('groups.'.length));
+  if (chosenGroups.some((id) => !groupIds.includes(id))) errors.groups = s.groupGone;
+  else if (chosenGroups.length) filter.groupIds = [...new Set(chosenGroups)];
   const skills = [...new Set((values.skills ?? '').split(/[,、，\n]/).map((x) => fold(x.trim())).filter(Boolean))];
   if (skills.length > 20) errors.skills = fmt(s.tooMany, { field: s.skills, max: '20' });
   else if (skills.length) filter.skills = skills;
@@ -105,6 +114,7 @@ export function formValuesOf(input: { name: string; description: string | null; 
   tick('languages', f.languages);
   tick('consents', f.consents);
   tick('departments', f.departmentIds);
+  tick('groups', f.groupIds);
   if (f.skills?.length) out.skills = f.skills.join(', ');
   for (const key of ['leftFrom', 'leftTo', 'joinedFrom', 'joinedTo', 'activeWithinDays', 'inactiveForDays'] as const) {
     if (f[key] !== undefined) out[key] = String(f[key]);

@@ -7,6 +7,7 @@ import { readForm } from '../../shared/http/form.ts';
 import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt } from '../../shared/i18n/index.ts';
+import { groupChoices } from '../groups/groups.service.ts';
 import { departmentOptions } from '../profiles/profiles.service.ts';
 import { formValuesOf, parseSegmentForm } from './segment.form.ts';
 import * as segments from './segments.service.ts';
@@ -29,17 +30,17 @@ async function submit(c: Context<AppEnv>, id: string | null) {
   const m = c.get('m');
   if (id) await segments.getSegment(db, actor, id);
   const values = await readForm(c);
-  const departments = await departmentOptions(db);
+  const [departments, groups] = await Promise.all([departmentOptions(db), groupChoices(db, actor)]);
   const counting = values.intent === 'count';
   // Counting needs a valid filter, not a name.
-  const parsed = parseSegmentForm(m, counting ? { ...values, name: values.name?.trim() || '-' } : values, departments.map((d) => d.id));
+  const parsed = parseSegmentForm(m, counting ? { ...values, name: values.name?.trim() || '-' } : values, departments.map((d) => d.id), groups.map((g) => g.id));
   const title = id ? m.segments.edit : m.segments.create;
   if (!parsed.ok) {
-    return page(c, title, <SegmentFormPage v={base(c)} id={id} values={values} errors={parsed.errors} departments={departments} size={null} filter={null} />, 422);
+    return page(c, title, <SegmentFormPage v={base(c)} id={id} values={values} errors={parsed.errors} departments={departments} groups={groups} size={null} filter={null} />, 422);
   }
   if (counting) {
     const size = await segments.countFor(db, actor, parsed.data.filter);
-    return page(c, title, <SegmentFormPage v={base(c)} id={id} values={values} errors={{}} departments={departments} size={size} filter={parsed.data.filter} />);
+    return page(c, title, <SegmentFormPage v={base(c)} id={id} values={values} errors={{}} departments={departments} groups={groups} size={size} filter={parsed.data.filter} />);
   }
   const ip = c.get('clientIp');
   const savedId = id ?? (await segments.createSegment(db, actor, parsed.data, ip));
@@ -54,16 +55,17 @@ export const segmentRoutes = new Hono<AppEnv>()
     return page(c, c.get('m').segments.title, <SegmentListPage v={base(c)} segments={rows} />);
   })
   .get('/admin/segments/new', MANAGERS, async (c) => {
-    const departments = await departmentOptions(c.get('deps').db);
-    return page(c, c.get('m').segments.create, <SegmentFormPage v={base(c)} id={null} values={{}} errors={{}} departments={departments} size={null} filter={null} />);
+    const { db } = c.get('deps');
+    const [departments, groups] = await Promise.all([departmentOptions(db), groupChoices(db, actorOf(c))]);
+    return page(c, c.get('m').segments.create, <SegmentFormPage v={base(c)} id={null} values={{}} errors={{}} departments={departments} groups={groups} size={null} filter={null} />);
   })
   .post('/admin/segments', MANAGERS, (c) => submit(c, null))
   /** The live count for the enhancement script: the same form, answered as JSON. */
   .post('/admin/segments/count', MANAGERS, async (c) => {
     const { db } = c.get('deps');
     const m = c.get('m');
-    const departments = await departmentOptions(db);
-    const parsed = parseSegmentForm(m, { ...(await readForm(c)), name: '-' }, departments.map((d) => d.id));
+    const [departments, groups] = await Promise.all([departmentOptions(db), groupChoices(db, actorOf(c))]);
+    const parsed = parseSegmentForm(m, { ...(await readForm(c)), name: '-' }, departments.map((d) => d.id), groups.map((g) => g.id));
     if (!parsed.ok) return c.json({ ok: false, text: Object.values(parsed.errors).join(' ') }, 422);
     const size = await segments.countFor(db, actorOf(c), parsed.data.filter);
     const text = size.rounded ? fmt(m.segments.countFewer, { n: segments.SMALL_COUNT }) : fmt(m.segments.countLabel, { count: size.count.toLocaleString() });
@@ -75,11 +77,11 @@ export const segmentRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     const actor = actorOf(c);
     const segment = await segments.getSegment(db, actor, id);
-    const [departments, size] = await Promise.all([departmentOptions(db), segments.countFor(db, actor, segment.filter)]);
+    const [departments, groups, size] = await Promise.all([departmentOptions(db), groupChoices(db, actor), segments.countFor(db, actor, segment.filter)]);
     return page(
       c,
       segment.name,
-      <SegmentFormPage v={base(c)} id={id} values={formValuesOf(segment)} errors={{}} departments={departments} size={size} filter={segment.filter} />,
+      <SegmentFormPage v={base(c)} id={id} values={formValuesOf(segment)} errors={{}} departments={departments} groups={groups} size={size} filter={segment.filter} />,
     );
   })
   .post('/admin/segments/:id', MANAGERS, (c) => {

@@ -65,8 +65,8 @@ export function SegmentListPage(p: {
   );
 }
 
-/** A group of checkboxes, one field per value (`group.value`), in a fieldset. */
-function Checks(p: { legend: string; group: string; options: { value: string; label: string }[]; values: Record<string, string>; collapsed?: string }) {
+/** A group of checkboxes, one field per value (`group.value`), in a fieldset (`f-<group>`, where an error summary links). */
+function Checks(p: { legend: string; group: string; options: { value: string; label: string }[]; values: Record<string, string>; collapsed?: string; error?: string | undefined }) {
   const ticked = p.options.filter((o) => p.values[`${p.group}.${o.value}`] !== undefined).length;
   const boxes = (
     <div class="choices choices--grid">
@@ -79,11 +79,12 @@ function Checks(p: { legend: string; group: string; options: { value: string; la
     </div>
   );
   return (
-    <fieldset class="field">
+    <fieldset class={`field${p.error ? ' field--error' : ''}`} id={`f-${p.group}`}>
       <legend>
         {p.legend}
         {ticked ? ` (${ticked})` : ''}
       </legend>
+      {p.error ? <p class="field-error">{p.error}</p> : null}
       {p.collapsed ? (
         <details open={ticked > 0}>
           <summary>{p.collapsed}</summary>
@@ -103,6 +104,8 @@ export function SegmentFormPage(p: {
   values: Record<string, string>;
   errors: FieldErrors;
   departments: { id: string; nameJa: string; nameEn: string }[];
+  /** Groups that may be chosen (not archived). */
+  groups: { id: string; name: string }[];
   /** The count of the filter as submitted (after "count members"), or of the saved filter. */
   size: SegmentCount | null;
   filter: SegmentFilter | null;
@@ -129,6 +132,18 @@ export function SegmentFormPage(p: {
         <Checks legend={f.wants} group="wants" values={p.values} options={WANTS.map((w) => ({ value: w, label: m.profiles.wants[w] }))} />
         <Checks legend={f.languages} group="languages" values={p.values} options={SEGMENT_LANGUAGES.map((l) => ({ value: l, label: s.languages[l] }))} />
         <Checks legend={f.consents} group="consents" values={p.values} options={SEGMENT_TOPICS.map((t) => ({ value: t, label: s.topics[t] }))} />
+        {p.groups.length ? (
+          <Checks
+            legend={f.groups}
+            group="groups"
+            values={p.values}
+            collapsed={f.showChoices}
+            error={p.errors.groups}
+            options={p.groups.map((g) => ({ value: g.id, label: g.name }))}
+          />
+        ) : (
+          <p class="hint">{f.noGroups}</p>
+        )}
 
         <h2>{f.company}</h2>
         {p.departments.length ? (

@@ -50,6 +50,9 @@ export const segmentsEn = {
     rangeReversed: 'The end of the range is before its start.',
     activeAndDormant: 'Choose either “active in the last … days” or “not seen for … days”, not both.',
     tooMany: '{field}: at most {max} values.',
+    groups: 'Member of groups (any of them)',
+    noGroups: 'No groups yet.',
+    groupGone: 'A group you chose no longer exists or was archived: choose again.',
   },
   topics: {
     news: 'Company news',

@@ -52,6 +52,9 @@ export const segmentsJa: Messages['segments'] = {
     rangeReversed: '範囲の終わりが始まりより前になっています。',
     activeAndDormant: '「過去○日以内に利用」と「○日以上利用なし」はどちらか一方だけを指定してください。',
     tooMany: '{field}：{max}件までです。',
+    groups: '参加しているグループ（いずれか）',
+    noGroups: 'グループはまだありません。',
+    groupGone: '選んだグループが削除またはアーカイブされています。選び直してください。',
   },
   topics: {
     news: '会社のニュース',
