@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, pageLang, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
 import { auditEvents, eventHosts, eventRegistrations, events, groupMembers, groups, type EventQuestion } from '../../db/schema.ts';
-import { fmt, messages } from '../../shared/i18n/index.ts';
+import { fmt, formatTime, messages } from '../../shared/i18n/index.ts';
 
 const ja = messages('ja');
 const en = messages('en');
@@ -117,9 +117,21 @@ describe('check-in by code', () => {
     const second = await operator.client.post(`/events/${eventId}/check-in`, { code: reg.code });
     expect(second.status).toBe(200);
     expect(second.body).toContain(A.checkIn.result.already);
-    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(after.checkedInAt!);
+    const clock = formatTime(after.checkedInAt!, 'ja', 'Asia/Tokyo');
     expect(second.body).toContain(fmt(A.checkIn.result.alreadyAt, { time: clock, by: operator.user.name }));
     expect((await registration(reg.id)).checkedInAt).toEqual(after.checkedInAt);
+    expect(await checkInAudits(reg.id)).toBe(1);
+  });
+
+  it('two phones sending one code at once check the person in once (one audit row), the other phone says so', async () => {
+    const eventId = await makeEvent();
+    const host = await alumnus();
+    await t.db.insert(eventHosts).values({ eventId, userId: host.id });
+    const second = await t.newSession(host);
+    const reg = await register(eventId, await alumnus());
+    const answers = await Promise.all([operator.client.post(`/events/${eventId}/check-in`, { code: reg.code }), second.post(`/events/${eventId}/check-in`, { code: reg.code })]);
+    const said = answers.map((r) => (r.body.includes(A.checkIn.result.already) ? 'already' : r.body.includes(A.checkIn.result.checkedIn) ? 'checkedIn' : 'other'));
+    expect(said.sort()).toEqual(['already', 'checkedIn']);
     expect(await checkInAudits(reg.id)).toBe(1);
   });
 

@@ -3,11 +3,11 @@
  * walk-ins below), the organisers' attendee list with the event's figures, the member's rating
  * form, and the network's attendance overview.
  */
-import { fmt, formatDate, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
-import { toZonedInput } from '../../../shared/i18n/zoned.ts';
+import { fmt, formatDate, formatDateTime, formatTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, ErrorSummary, Input, Radios, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { TableWrap } from '../../../shared/views/table.tsx';
 import { MAX_RATING_COMMENT, MAX_WALK_IN_NAME, PERIODS, type Period } from '../attendance.form.ts';
+import { whenText } from '../events.present.ts';
 import type { AttendeeList, AttendeeView, Desk, EventFigures, EventRow, Feedback, NetworkAttendance, Outcome } from '../attendance.service.ts';
 
 export interface AttendanceBase {
@@ -21,17 +21,9 @@ function AttendanceStyles() {
   return <link rel="stylesheet" href="/static/attendance.css" />;
 }
 
-type EventTimes = Pick<EventRow, 'startsAt' | 'endsAt' | 'timeZone'>;
-
-/** The event's start and end in its own time zone. */
-function when(m: Messages, locale: Locale, e: EventTimes): string {
-  return fmt(m.attendance.when, { start: formatDateTime(e.startsAt, locale, e.timeZone), end: formatDateTime(e.endsAt, locale, e.timeZone) });
-}
-
 /** A check-in time: the clock only on the day it happened (in the event's zone), else date and time. */
 function checkInTime(at: Date, locale: Locale, timeZone: string, now: Date): string {
-  const then = toZonedInput(at, timeZone);
-  return then.slice(0, 10) === toZonedInput(now, timeZone).slice(0, 10) ? then.slice(11) : formatDateTime(at, locale, timeZone);
+  return formatDate(at, locale, timeZone) === formatDate(now, locale, timeZone) ? formatTime(at, locale, timeZone) : formatDateTime(at, locale, timeZone);
 }
 
 const percent = (locale: Locale, part: number, whole: number) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(part / whole);
@@ -132,7 +124,7 @@ export function CheckInPage(p: {
       <AttendanceStyles />
       <h1>{k.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{when(m, p.v.locale, event)}</p>
+      <p class="muted">{whenText(event, p.v.locale)}</p>
       <ErrorSummary m={m} errors={errors} />
       {p.outcome ? <ResultPanel v={p.v} eventId={event.id} timeZone={event.timeZone} outcome={p.outcome} code={p.code} now={p.now} /> : null}
       <dl class="stats" aria-label={k.counts}>
@@ -294,7 +286,7 @@ export function AttendeesPage(p: { v: AttendanceBase; list: AttendeeList; now: D
       <AttendanceStyles />
       <h1>{t.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{when(m, locale, event)}</p>
+      <p class="muted">{whenText(event, locale)}</p>
       <div class="actions">
         <a class="button" href={`/events/${event.id}/attendees.csv`}>
           {t.export}
@@ -336,7 +328,7 @@ export function FeedbackPage(p: { v: AttendanceBase; feedback: Feedback; values:
     <div class="narrow">
       <h1>{f.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{when(m, locale, event)}</p>
+      <p class="muted">{whenText(event, locale)}</p>
       {message ? <p class="notice notice--warning">{message}</p> : null}
       {status === 'closed' && p.feedback.rating !== null ? <p>{fmt(f.yours, { rating: p.feedback.rating })}</p> : null}
       {status === 'open' ? (

@@ -6,7 +6,6 @@ export const attendanceEn = {
     waitlisted: 'Waitlisted',
     cancelled: 'Cancelled',
   },
-  when: '{start} – {end}',
   eventPage: 'Event page',
   checkIn: {
     title: 'Check-in',

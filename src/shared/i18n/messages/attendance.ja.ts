@@ -9,7 +9,6 @@ export const attendanceJa: Messages['attendance'] = {
     waitlisted: 'キャンセル待ち',
     cancelled: 'キャンセル',
   },
-  when: '{start}〜{end}',
   eventPage: 'イベントのページ',
   checkIn: {
     title: '受付',
