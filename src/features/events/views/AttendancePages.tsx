@@ -8,7 +8,7 @@ import { CsrfField, ErrorSummary, Input, Radios, Submit, TextArea, type FieldErr
 import { TableWrap } from '../../../shared/views/table.tsx';
 import { MAX_RATING_COMMENT, MAX_WALK_IN_NAME, PERIODS, type Period } from '../attendance.form.ts';
 import { whenText } from '../events.present.ts';
-import type { AttendeeList, AttendeeView, Desk, EventFigures, EventRow, Feedback, NetworkAttendance, Outcome } from '../attendance.service.ts';
+import type { AttendeeList, AttendeeView, Desk, EventFigures, Feedback, NetworkAttendance, Outcome } from '../attendance.service.ts';
 
 export interface AttendanceBase {
   m: Messages;
