@@ -3,10 +3,10 @@
  * only touches a registration not yet checked in), walk-ins, ratings, the attendee list, and
  * the figures for analytics — one set-based statement for one event or for every past event.
  */
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lt, ne, notExists, or, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { eventRegistrations, users } from '../../db/schema.ts';
+import { eventRegistrations, events, mailMessages, users } from '../../db/schema.ts';
 import { rowsOf } from '../../db/sql.ts';
 import type { EventRow } from './audience.ts';
 
@@ -132,6 +132,41 @@ export async function checkInCounts(db: Db, eventId: string): Promise<{ register
 
 export async function saveRating(db: Db, id: string, rating: number, comment: string | null, now: Date): Promise<void> {
   await db.update(eventRegistrations).set({ rating, ratingComment: comment, ratedAt: now, updatedAt: now }).where(eq(eventRegistrations.id, id));
+}
+
+/**
+ * Members to ask for a rating: they attended (checked in; online and hybrid: registered) a
+ * published event that ended in [from, to), are active, have not rated it, and have not been
+ * asked (the mail ledger holds the key) — so an hourly tick finds each of them once.
+ */
+export async function dueForFeedback(db: Db, from: Date, to: Date, keyPrefix: string) {
+  return db
+    .select({
+      registrationId: eventRegistrations.id,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      locale: users.locale,
+      eventId: events.id,
+      title: events.title,
+      endsAt: events.endsAt,
+      timeZone: events.timeZone,
+    })
+    .from(eventRegistrations)
+    .innerJoin(events, eq(events.id, eventRegistrations.eventId))
+    .innerJoin(users, eq(users.id, eventRegistrations.userId))
+    .where(
+      and(
+        eq(events.state, 'published'),
+        gte(events.endsAt, from),
+        lt(events.endsAt, to),
+        eq(eventRegistrations.state, 'registered'),
+        isNull(eventRegistrations.rating),
+        or(isNotNull(eventRegistrations.checkedInAt), ne(events.format, 'in_person')),
+        eq(users.status, 'active'),
+        notExists(db.select({ one: sql`1` }).from(mailMessages).where(eq(mailMessages.key, sql`${keyPrefix} || ${eventRegistrations.id}::text`))),
+      ),
+    );
 }
 
 // ---------------------------------------------------------------- figures

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, pageLang, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
 import { auditEvents, eventHosts, eventRegistrations, events, groupMembers, groups, type EventQuestion } from '../../db/schema.ts';
 import { fmt, formatTime, messages } from '../../shared/i18n/index.ts';
+import { requestFeedback } from './attendance.service.ts';
 
 const ja = messages('ja');
 const en = messages('en');
@@ -506,6 +507,39 @@ describe('ratings', () => {
     expect(long.body).toContain(fmt(A.feedback.commentTooLong, { max: 2000 }));
     expect((await client.post(`/events/${past}/feedback`, { rating: '3', comment: 'あ'.repeat(2000) })).status).toBe(303);
     expect((await registration(reg.id)).rating).toBe(3);
+  });
+
+  it('asks attendees a day after the event how it was: once, in their language, only those who may rate and have not', async () => {
+    const ended = { startsAt: new Date(Date.now() - 33 * HOUR), endsAt: new Date(Date.now() - 30 * HOUR) };
+    const inPerson = await makeEvent(ended);
+    const came = await t.createUser('alumnus', { name: 'Ann Came', locale: 'en' });
+    const cameJa = await alumnus('来た 人');
+    const noShow = await alumnus();
+    const rated = await alumnus();
+    await register(inPerson, came, { checkedInAt: ended.startsAt });
+    await register(inPerson, cameJa, { checkedInAt: ended.startsAt });
+    await register(inPerson, noShow);
+    await register(inPerson, rated, { checkedInAt: ended.startsAt, rating: 5 });
+    await register(inPerson, { guestName: '来場 ゲスト', guestEmail: 'walkin-guest@example.com' }, { walkIn: true, checkedInAt: ended.startsAt });
+    const online = await makeEvent({ ...ended, format: 'online' });
+    const onlineMember = await alumnus();
+    await register(online, onlineMember);
+    const tooSoon = await makeEvent({ startsAt: new Date(Date.now() - 8 * HOUR), endsAt: new Date(Date.now() - 5 * HOUR) });
+    const early = await alumnus();
+    await register(tooSoon, early, { checkedInAt: new Date(Date.now() - 7 * HOUR) });
+
+    const site = { baseUrl: t.config.baseUrl };
+    expect(await requestFeedback(t.db, site)).toBeGreaterThanOrEqual(3);
+    expect(await requestFeedback(t.db, site)).toBe(0);
+
+    const en = await t.lastMail(came.email, 'eventFeedback');
+    expect(en.locale).toBe('en');
+    expect(en.subject).toContain('How was');
+    expect(en.text).toContain(`${t.config.baseUrl}/events/${inPerson}/feedback`);
+    const jaMail = await t.lastMail(cameJa.email, 'eventFeedback');
+    expect(jaMail.subject).toContain('いかがでしたか');
+    for (const who of [came.email, onlineMember.email]) expect(await t.mails({ to: who, template: 'eventFeedback' }), who).toHaveLength(1);
+    for (const who of [noShow.email, rated.email, 'walkin-guest@example.com', early.email]) expect(await t.mails({ to: who, template: 'eventFeedback' }), who).toHaveLength(0);
   });
 
   it('an event outside the member’s audience is 404, as is anyone’s feedback page for an event they cannot see', async () => {

@@ -9,6 +9,7 @@
  * group manager is a member like the attendees and sees names. Anyone else gets NOT_FOUND, as
  * for an event they cannot see.
  */
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import type { EventQuestion, RegistrationState } from '../../db/schema.ts';
 import { audit } from '../../shared/audit.ts';
@@ -16,7 +17,9 @@ import { authorize, can } from '../../shared/auth/can.ts';
 import { CSV_BOM, csvRecords } from '../../shared/csv.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
-import type { Messages } from '../../shared/i18n/index.ts';
+import { formatDate, type Messages } from '../../shared/i18n/index.ts';
+import { queueMail } from '../../shared/mail/mail.ts';
+import { networkName } from '../../shared/network.ts';
 import { toZonedInput } from '../../shared/i18n/zoned.ts';
 import { canCheckIn, canManageEvent, eventViewerOf } from './audience.ts';
 import { MAX_RATING_COMMENT, type Period } from './attendance.form.ts';
@@ -338,6 +341,40 @@ export async function rateEvent(db: Db, actor: Actor, eventId: string, input: { 
   if (feedback.status !== 'open' || !feedback.registrationId) throw new AppError('FORBIDDEN', `rating is ${feedback.status}`);
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5 || Array.from(input.comment).length > MAX_RATING_COMMENT) throw new AppError('VALIDATION');
   await repo.saveRating(db, feedback.registrationId, input.rating, input.comment.trim() || null, now);
+}
+
+/** The "how was it?" mail goes out a day after the event ends; a tick missed for up to two more days catches up. */
+const FEEDBACK_AFTER = DAY;
+const FEEDBACK_UNTIL = 3 * DAY;
+const FEEDBACK_KEY = 'event-feedback:';
+
+/**
+ * Asks every attendee of events that ended a day ago (and have not rated them) how it was: one
+ * mail each, in their language, with the rating page's link. Meant for the events' hourly tick;
+ * the ledger key makes a repeated run send nothing twice. Returns the number of mails queued.
+ */
+export async function requestFeedback(db: Db, site: Pick<Config, 'baseUrl'>, now = new Date()): Promise<number> {
+  const due = await repo.dueForFeedback(db, new Date(now.getTime() - FEEDBACK_UNTIL), new Date(now.getTime() - FEEDBACK_AFTER), FEEDBACK_KEY);
+  let queued = 0;
+  for (const r of due) {
+    const locale = r.locale ?? 'ja';
+    const id = await queueMail(db, {
+      key: `${FEEDBACK_KEY}${r.registrationId}`,
+      to: r.email,
+      userId: r.userId,
+      locale,
+      template: 'eventFeedback',
+      vars: {
+        network: await networkName(db, locale),
+        name: r.name,
+        title: r.title,
+        url: `${site.baseUrl}/events/${r.eventId}/feedback`,
+        until: formatDate(new Date(r.endsAt.getTime() + RATING_DAYS * DAY), locale, r.timeZone),
+      },
+    });
+    if (id) queued++;
+  }
+  return queued;
 }
 
 // ---------------------------------------------------------------- analytics

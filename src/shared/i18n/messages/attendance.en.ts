@@ -171,4 +171,9 @@ export const attendanceEn = {
 };
 
 /** Mail templates of attendance (merged into the `mail` catalogue; each has a subject and a body). */
-export const attendanceMailEn = {};
+export const attendanceMailEn = {
+  eventFeedback: {
+    subject: '[{network}] How was “{title}”?',
+    body: 'Hello {name},\n\nThank you for coming to “{title}”. How was it?\n\nRating it takes a moment (1 to 5, and a comment if you like). The organisers read every answer and plan the next events with them:\n{url}\n\nYou can rate it, or change your rating, until {until}.',
+  },
+};

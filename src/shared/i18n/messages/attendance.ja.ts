@@ -173,4 +173,9 @@ export const attendanceJa: Messages['attendance'] = {
   },
 };
 
-export const attendanceMailJa: Pick<Messages['mail'], keyof typeof attendanceMailEn> = {};
+export const attendanceMailJa: Pick<Messages['mail'], keyof typeof attendanceMailEn> = {
+  eventFeedback: {
+    subject: '[{network}] 「{title}」はいかがでしたか?',
+    body: '{name} さん\n\n「{title}」にご参加いただき、ありがとうございました。いかがでしたか?\n\n評価は 1〜5 の中から選ぶだけで、すぐに終わります(コメントも書けます)。いただいた声はすべて主催者が読み、次のイベントづくりに活かします。\n{url}\n\n評価は {until} まで送信・変更できます。',
+  },
+};
