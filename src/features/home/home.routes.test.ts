@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
-import { memberProfiles, posts, type Want } from '../../db/schema.ts';
+import { events, memberProfiles, posts, type EventAudience, type Want } from '../../db/schema.ts';
 
 let t: TestApp;
 
@@ -76,5 +76,39 @@ describe('personalised home', () => {
     const user = await t.createUser('employee', { name: '社員 一郎' });
     const home = await (await t.newSession(user)).get('/');
     expect(home.body).toContain('社内向けのお知らせ');
+  });
+
+  it('shows the upcoming events the member may attend, what fits them first, never returning unasked, never outside their audience', async () => {
+    const day = 86_400_000;
+    const event = async (title: string, wants: Want[], inDays: number, audience: EventAudience = 'alumni', state: 'published' | 'draft' = 'published') => {
+      const startsAt = new Date(Date.now() + inDays * day);
+      await t.db.insert(events).values({ title, format: 'online', timeZone: 'Asia/Tokyo', startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), audience, wants, state, publishedAt: new Date() });
+    };
+    await event('近日の交流会', ['social'], 2);
+    await event('協業ミートアップ', ['business'], 20);
+    await event('再入社説明会', ['return'], 3);
+    await event('社員も参加する勉強会', [], 4, 'alumni_employees');
+    await event('役職者との懇親会', [], 5, 'alumni_managers');
+    await event('準備中のイベント', ['business'], 6, 'alumni', 'draft');
+    await event('終わったイベント', ['business'], -2);
+
+    const user = await t.createUser('alumnus', { name: '協業 二郎' });
+    await wantsOf(user.id, ['business']);
+    const home = await (await t.newSession(user)).get('/');
+    const section = home.body.slice(home.body.indexOf('これからのイベント'), home.body.indexOf('すべてのイベント'));
+    const titles = [...section.matchAll(/<a href="\/events\/[0-9a-f-]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    // The one that fits comes first with its reason, then the soonest.
+    expect(titles).toEqual(['協業ミートアップ', '近日の交流会', '社員も参加する勉強会']);
+    expect(section).toContain('協業・取引に関心があるため');
+    expect(home.body).not.toContain('再入社説明会');
+    expect(home.body).not.toContain('準備中のイベント');
+    expect(home.body).not.toContain('終わったイベント');
+
+    // An employee who is not a manager sees only the event open to all employees.
+    const employee = await t.createUser('employee', { name: '社員 三郎' });
+    const staffHome = await (await t.newSession(employee)).get('/');
+    expect(staffHome.body).toContain('社員も参加する勉強会');
+    expect(staffHome.body).not.toContain('近日の交流会');
+    expect(staffHome.body).not.toContain('役職者との懇親会');
   });
 });

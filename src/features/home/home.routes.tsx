@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { allow } from '../../shared/auth/access.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
-import { fmt, formatDate, type Locale, type Messages } from '../../shared/i18n/index.ts';
+import { fmt, formatDate, formatDateTime, type Locale, type Messages } from '../../shared/i18n/index.ts';
 import { reviewDueSince } from '../profiles/profiles.service.ts';
 import { localized } from '../../shared/network.ts';
 import { page } from '../../shared/http/render.tsx';
@@ -48,6 +48,33 @@ function Feed({ m, locale, timeZone, feed }: { m: Messages; locale: Locale; time
               <Entry m={m} locale={locale} timeZone={timeZone} item={r} reasons={r.reasons} />
             ))}
           </ul>
+        </section>
+      ) : null}
+      {feed.events.length ? (
+        <section class="card" aria-labelledby="home-events">
+          <h2 id="home-events">{m.home.events}</h2>
+          <ul class="feed">
+            {feed.events.map(({ event, reasons }) => (
+              <li class="feed-item">
+                <a href={`/events/${event.id}`}>{event.title}</a>
+                <span class="hint">
+                  {' '}
+                  {formatDateTime(event.startsAt, locale, event.timeZone)}
+                  {event.timeZone === timeZone ? '' : ` (${event.timeZone})`} · {m.events.formats[event.format]}
+                  {event.venueName ? ` · ${event.venueName}` : ''}
+                </span>
+                {reasons.length ? (
+                  <p class="feed-reasons">
+                    <span class="visually-hidden">{m.home.reasonsLabel}: </span>
+                    {reasons.map((r) => reasonText(m, r)).join(' · ')}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href="/events">{m.home.allEvents}</a>
+          </p>
         </section>
       ) : null}
       {feed.noWants ? (

@@ -1,16 +1,19 @@
 /**
- * The member's home: recommended posts (ranked for them, with reasons) and the latest news.
- * Events and opportunities join the same ranking when those features exist.
+ * The member's home: recommended posts (ranked for them, with reasons), the upcoming events they
+ * may attend (the ones that fit them first), and the latest news.
  */
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
+import { upcomingEventsFor, type HomeEvent } from '../events/events.service.ts';
 import { visiblePostsFor, type HomePost } from '../news/news.service.ts';
 import { ownProfile } from '../profiles/profiles.service.ts';
-import { mayRecommend, recommend, type Candidate, type Reader, type Recommendation } from './recommend.ts';
+import { mayRecommend, recommend, score, type Candidate, type Reader, type Recommendation } from './recommend.ts';
 
 /** Posts older than this are not recommended (they stay in the news). */
 const RECENT_DAYS = 60;
+/** Upcoming events shown on the home. */
+const HOME_EVENTS = 3;
 
 export interface HomeItem {
   post: HomePost;
@@ -23,6 +26,8 @@ export interface HomeItem {
 export interface HomeFeed {
   recommended: (HomeItem & { reasons: Recommendation['reasons'] })[];
   latest: HomeItem[];
+  /** Upcoming events the member may attend: those that fit what they want first, then the soonest. */
+  events: { event: HomeEvent; reasons: Recommendation['reasons'] }[];
   /** The member has not said what they want from the network: the home asks them to. */
   noWants: boolean;
 }
@@ -37,7 +42,11 @@ function inLanguage(post: HomePost, locale: Locale): HomeItem {
 
 export async function homeFeed(db: Db, actor: Actor, locale: Locale, now = new Date()): Promise<HomeFeed> {
   const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
-  const [posts, profile] = await Promise.all([visiblePostsFor(db, actor, { limit: 100, since, now }), ownProfile(db, actor)]);
+  const [posts, profile, upcoming] = await Promise.all([
+    visiblePostsFor(db, actor, { limit: 100, since, now }),
+    ownProfile(db, actor),
+    upcomingEventsFor(db, actor, now, 30),
+  ]);
   // The member's own profile, all of it: they told us these things so that we pick for them.
   const reader: Reader = { wants: profile.wants, skills: profile.skills, prefecture: profile.country === 'JP' ? profile.prefecture : null };
   const items = posts.map((p) => inLanguage(p, locale));
@@ -60,5 +69,19 @@ export async function homeFeed(db: Db, actor: Actor, locale: Locale, now = new D
     .filter((i, n) => !shown.has(i.post.id) && mayRecommend(candidates[n]!, reader))
     .sort((a, b) => b.post.publishedAt.getTime() - a.post.publishedAt.getTime())
     .slice(0, 5);
-  return { recommended, latest, noWants: profile.wants.length === 0 };
+  return { recommended, latest, events: rankEvents(upcoming, reader, now), noWants: profile.wants.length === 0 };
+}
+
+/**
+ * Events are scored like posts (interests, skills in the title) but all as equally fresh: what
+ * fits comes first, the soonest breaks ties. The "returning" rule holds here too.
+ */
+function rankEvents(upcoming: HomeEvent[], reader: Reader, now: Date): HomeFeed['events'] {
+  return upcoming
+    .map((event) => ({ event, candidate: { kind: 'event', id: event.id, title: event.title, text: '', href: `/events/${event.id}`, wants: event.wants, pinned: false, publishedAt: now } satisfies Candidate }))
+    .filter((e) => mayRecommend(e.candidate, reader))
+    .map((e) => ({ event: e.event, ranked: score(e.candidate, reader, now) }))
+    .sort((a, b) => b.ranked.score - a.ranked.score || a.event.startsAt.getTime() - b.event.startsAt.getTime())
+    .slice(0, HOME_EVENTS)
+    .map((e) => ({ event: e.event, reasons: e.ranked.reasons }));
 }

@@ -1,6 +1,6 @@
 /**
- * The personalised home: what a member may read (posts now; events and opportunities join the
- * same list when they exist) ranked by what they told us they want, their skills and where they
+ * The personalised home: what a member may read or attend (posts, upcoming events; opportunities
+ * later) ranked by what they told us they want, their skills and where they
  * live, each with the reasons in words. Pure: the caller loads the candidates and the reader.
  *
  * One rule above the scores: something about returning to the company ('return') is never
@@ -11,7 +11,7 @@ import type { Want } from '../../db/schema.ts';
 import { fold } from '../../shared/search.ts';
 
 export interface Candidate {
-  kind: 'post';
+  kind: 'post' | 'event';
   id: string;
   title: string;
   /** Plain text the skills are looked for in (title and excerpt). */

@@ -233,6 +233,8 @@ export const en = {
       location: 'Near where you live',
       pinned: 'Highlighted by the network',
     },
+    events: 'Upcoming events',
+    allEvents: 'All events',
     latest: 'Latest news',
     allNews: 'All news',
     noNews: 'No news yet.',

@@ -232,6 +232,8 @@ export const ja: Messages = {
       location: 'お住まいの地域に関連',
       pinned: '事務局のおすすめ',
     },
+    events: 'これからのイベント',
+    allEvents: 'すべてのイベント',
     latest: '最新のニュース',
     allNews: 'ニュースをすべて見る',
     noNews: 'ニュースはまだありません。',
