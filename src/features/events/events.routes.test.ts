@@ -9,11 +9,13 @@ import { and, eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
-import { auditEvents, eventHosts, eventRegistrations, events, groupMembers, groups, mailMessages, segments } from '../../db/schema.ts';
+import { auditEvents, eventHosts, eventRegistrations, events, groupMembers, groups, mailMessages, memberBlocks, rosterEntries, segments } from '../../db/schema.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { fmt, messages } from '../../shared/i18n/index.ts';
 import { toZonedInput } from '../../shared/i18n/zoned.ts';
+import { accessOf } from '../../shared/auth/access.ts';
 import { EVENT_TICK_QUEUE, eventJobHandlers } from './events.jobs.ts';
+import { eventRoutes } from './events.routes.tsx';
 import { sendReminders, upcomingEventsFor } from './events.service.ts';
 
 const ja = messages('ja');
@@ -373,6 +375,24 @@ describe('the editor', () => {
     expect((await client.post('/events/xyz/registration/cancel', {})).status).toBe(404);
   });
 
+  it('every event route × every kind of member, with a random id or an empty form: an answer, never 401, 403 or 500', async () => {
+    const seen = new Set<string>();
+    for (const route of eventRoutes.routes) {
+      const key = `${route.method} ${route.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // The first handler registered for a route is its allow(): every event page is for confirmed members.
+      expect(accessOf(route.handler), key).toBe('verified');
+      for (const kind of ['alumnus', 'employee', 'manager', 'community_manager', 'operator'] as const) {
+        const { client } = await t.signedIn(kind);
+        const url = route.path.replace(':id', randomUUID());
+        const res = route.method === 'GET' ? await client.get(url) : await client.post(url, {});
+        expect([200, 303, 404, 409, 422], `${key} as ${kind} → ${res.status}`).toContain(res.status);
+      }
+    }
+    expect(seen.size).toBe(11);
+  });
+
   it('saves a draft, keeps question ids across edits, then publishes', async () => {
     const title = `下書き ${unique()}`;
     const id = await createEvent({ title, intent: 'draft', q1Label: '食事の制限', q1Kind: 'text', q1Required: '1', q2Label: '参加形態', q2Kind: 'choice', q2Options: '会場\nオンライン\n会場' });
@@ -479,6 +499,18 @@ describe('registration', () => {
     const ok = await client.post(`/events/${id}/register`, { [`answer_${q1!.id}`]: 'なし', [`answer_${q2!.id}`]: 'オンライン', answer_qdeadbeef: 'ignored' });
     expect(ok.status).toBe(303);
     expect((await registration(id, user.id))!.answers).toEqual({ [q1!.id]: 'なし', [q2!.id]: 'オンライン' });
+  });
+
+  it('names the hosts, but never one the viewer blocked or was blocked by', async () => {
+    const host = await member('alumnus');
+    const other = await member('alumnus');
+    const id = await createEvent({ hosts: `${host.user.email}\n${other.user.email}` });
+    const viewer = await member('alumnus');
+    expect((await viewer.client.get(`/events/${id}`)).body).toContain(host.user.name);
+    await t.db.insert(memberBlocks).values({ blockerId: host.user.id, blockedId: viewer.user.id });
+    const page = (await viewer.client.get(`/events/${id}`)).body;
+    expect(page).not.toContain(host.user.name);
+    expect(page).toContain(other.user.name);
   });
 
   it('records where the registration came from, sanitised', async () => {
@@ -674,6 +706,14 @@ describe('mail', () => {
     expect((await eventRow(id)).sequence).toBe(1);
     expect((await operator.get(`/events/${id}/edit`)).status).toBe(303);
     expect((await operator.post(`/events/${id}/edit`, eventForm())).status).toBe(409);
+  });
+
+  it('a member the roster marks do-not-contact still gets the mail about the registration they made', async () => {
+    const id = await createEvent();
+    const { client, user } = await member('alumnus');
+    await t.db.insert(rosterEntries).values({ employeeNumber: `E${unique()}`, name: user.name, userId: user.id, contactStatus: 'do_not_contact' });
+    await client.post(`/events/${id}/register`, {});
+    expect((await ledger(user.email, 'eventConfirmed')).length).toBe(1);
   });
 
   it('the reminder the day before goes out exactly once, to the registered only (the hourly job)', async () => {

@@ -179,6 +179,13 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'signupApproved',
   'signupMoreInfo',
   'signupDeclined',
+  // About an event registration the person made themselves.
+  'eventConfirmed',
+  'eventWaitlisted',
+  'eventPromoted',
+  'eventReminder',
+  'eventChanged',
+  'eventCancelled',
 ]);
 
 /**
