@@ -32,6 +32,9 @@ export function adminSectionsFor(m: Messages, actor: Actor | null): { title: str
         { href: '/admin/news/reports', label: h.reportsLabel, hint: h.reports },
         { href: '/admin/newsletters', label: m.nav.newsletters, hint: h.newsletters },
         { href: '/admin/segments', label: m.nav.segments, hint: h.segments },
+        { href: '/events/new', label: h.newEventLabel, hint: h.newEvent },
+        { href: '/admin/events/attendance', label: h.attendanceLabel, hint: h.attendance },
+        { href: '/admin/groups/reports', label: h.groupReportsLabel, hint: h.groupReports },
       ],
     });
   }
