@@ -1,7 +1,8 @@
-/** Event jobs: the hourly tick (reminders the day before). */
+/** Event jobs: the hourly tick (reminders the day before; the attendees' feedback request the day after). */
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { JobHandler } from '../../shared/jobs/queue.ts';
+import { requestFeedback } from './attendance.service.ts';
 import { sendReminders } from './events.service.ts';
 
 /** Queued once an hour by the workers. */
@@ -10,8 +11,10 @@ export const EVENT_TICK_QUEUE = 'events.tick';
 export function eventJobHandlers(deps: { config: Config; logger: Logger }): Record<string, JobHandler> {
   return {
     [EVENT_TICK_QUEUE]: async (_payload, ctx) => {
-      const reminded = await sendReminders(ctx.db, deps.config);
-      if (reminded) deps.logger.info({ events: reminded }, 'event reminders queued');
+      const now = new Date();
+      const reminded = await sendReminders(ctx.db, deps.config, now);
+      const asked = await requestFeedback(ctx.db, deps.config, now);
+      if (reminded || asked) deps.logger.info({ reminded, feedbackRequests: asked }, 'event tick: mail queued');
     },
   };
 }
