@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
-import { auditEvents, contentReports, events, groupMembers, groupMentions, groupPosts, memberBlocks } from '../../db/schema.ts';
+import { auditEvents, contentReports, events, groupMembers, groupMentions, groupPosts, memberBlocks, segments } from '../../db/schema.ts';
 import { fmt, messages } from '../../shared/i18n/index.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { indexMissingMembers, saveProfile, setHidden, type ProfileInput } from '../profiles/profiles.service.ts';
@@ -727,5 +727,61 @@ describe('the group page', () => {
     const outsider = await person();
     expect((await outsider.client.get('/groups')).body).not.toContain(renamed);
     expect((await outsider.client.get(`/groups/${id}`)).status).toBe(404);
+  });
+});
+
+// ---------------------------------------------------------------- segments
+
+describe('the segment criterion "member of groups"', () => {
+  it('offers the active groups, counts their active members (once each), saves groupIds and refuses unknown or archived groups', async () => {
+    const op = (await t.signedIn('operator')).client;
+    const manager1 = await person();
+    const name1 = `セグメント用1 ${unique()}`;
+    const g1 = await startGroup(manager1.client, { name: name1, joinRule: 'request' });
+    const manager2 = await person();
+    const g2 = await startGroup(manager2.client);
+    const both = await person();
+    const approved = await person();
+    await approved.client.post(`/groups/${g1}/join`, { note: '' });
+    await manager1.client.post(`/groups/${g1}/requests/${approved.user.id}`, { decision: 'approve' });
+    await both.client.post(`/groups/${g1}/join`, { note: '' });
+    await manager1.client.post(`/groups/${g1}/requests/${both.user.id}`, { decision: 'approve' });
+    await join(g2, both);
+    // Pending and removed people are not members.
+    const pending = await person();
+    await pending.client.post(`/groups/${g1}/join`, { note: '' });
+    const removed = await person();
+    await join(g2, removed);
+    await manager2.client.post(`/groups/${g2}/members/${removed.user.id}/remove`);
+
+    const archivedGroup = await startGroup(manager2.client);
+    await manager2.client.post(`/groups/${archivedGroup}/archive`);
+
+    const form = await op.get('/admin/segments/new');
+    expect(form.body).toContain(ja.segments.form.groups);
+    expect(form.body).toContain(name1);
+    expect(form.body).not.toContain(`name="groups.${archivedGroup}"`);
+
+    const count = async (ids: string[]) => {
+      const res = await op.post('/admin/segments', { name: 'x', intent: 'count', ...Object.fromEntries(ids.map((id) => [`groups.${id}`, '1'])) });
+      expect(res.status, res.body.slice(0, 500)).toBe(200);
+      return res.body;
+    };
+    expect(await count([g1])).toContain(fmt(ja.segments.countLabel, { count: '3' }));
+    expect(await count([g2])).toContain(fmt(ja.segments.countLabel, { count: '2' }));
+    expect(await count([g1, g2])).toContain(fmt(ja.segments.countLabel, { count: '4' }));
+
+    const name = `グループ会員 ${unique()}`;
+    const saved = await op.post('/admin/segments', { name, intent: 'save', [`groups.${g1}`]: '1' });
+    expect(saved.status).toBe(303);
+    const [row] = await t.db.select().from(segments).where(eq(segments.name, name));
+    expect(row!.filter.groupIds).toEqual([g1]);
+    expect((await op.get(saved.location!)).body).toMatch(new RegExp(`name="groups.${g1}" value="1" checked`));
+
+    for (const bad of [randomUUID(), archivedGroup, 'not-a-uuid']) {
+      const res = await op.post('/admin/segments', { name: 'y', intent: 'save', [`groups.${bad}`]: '1' });
+      expect(res.status, bad).toBe(422);
+      expect(res.body).toContain(ja.segments.form.groupGone);
+    }
   });
 });

@@ -224,6 +224,8 @@ export const groupRoutes = new Hono<AppEnv>()
   })
   .post('/groups/:id/invitation', allow('verified'), async (c) => {
     const id = idParam(c);
+    // The group must exist for the actor before the form is read (an unknown id is a 404, whatever was sent).
+    await groups.accessTo(deps(c).db, actorOf(c), id);
     const answer = (await readForm(c)).answer;
     if (answer !== 'accept' && answer !== 'decline') throw new AppError('BAD_REQUEST');
     const name = await groups.answerInvitation(deps(c).db, actorOf(c), id, answer === 'accept');
@@ -236,6 +238,7 @@ export const groupRoutes = new Hono<AppEnv>()
   })
   .post('/groups/:id/digest', allow('verified'), async (c) => {
     const id = idParam(c);
+    await groups.accessTo(deps(c).db, actorOf(c), id);
     const digest = (await readForm(c)).digest ?? '';
     if (!(DIGEST_FREQUENCIES as readonly string[]).includes(digest)) throw new AppError('BAD_REQUEST');
     await groups.setDigest(deps(c).db, actorOf(c), id, digest as DigestFrequency);
@@ -312,6 +315,7 @@ export const groupRoutes = new Hono<AppEnv>()
   })
   .post('/groups/:id/requests/:userId', allow('verified'), async (c) => {
     const id = idParam(c);
+    await groups.manageAccess(deps(c).db, actorOf(c), id);
     const decision = (await readForm(c)).decision;
     if (decision !== 'approve' && decision !== 'decline') throw new AppError('BAD_REQUEST');
     await groups.decideRequest(deps(c).db, actorOf(c), id, idParam(c, 'userId'), decision === 'approve', baseUrl(c), ip(c));
@@ -343,6 +347,7 @@ export const groupRoutes = new Hono<AppEnv>()
   })
   .post('/groups/:id/members/:userId/role', allow('verified'), async (c) => {
     const id = idParam(c);
+    await groups.manageAccess(deps(c).db, actorOf(c), id);
     const role = (await readForm(c)).role;
     if (role !== 'manager' && role !== 'member') throw new AppError('BAD_REQUEST');
     const result = await groups.setRole(deps(c).db, actorOf(c), id, idParam(c, 'userId'), role, ip(c));

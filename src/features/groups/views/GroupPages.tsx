@@ -417,7 +417,10 @@ export function GroupPage(p: {
       ) : null}
       {g.group.archived ? <p class="notice notice--warning">{t.page.archivedNotice}</p> : null}
 
-      <div class="group-about">{g.group.description ? raw(renderMarkdown(g.group.description)) : <p class="muted">{t.page.noDescription}</p>}</div>
+      <section aria-labelledby="about-title" class="group-about">
+        <h2 id="about-title">{t.page.about}</h2>
+        {g.group.description ? raw(renderMarkdown(g.group.description)) : <p class="muted">{t.page.noDescription}</p>}
+      </section>
 
       <section class="card" aria-labelledby="membership-title">
         <h2 id="membership-title">{t.page.membership}</h2>

@@ -3,7 +3,6 @@ import { raw } from 'hono/html';
 import { fmt, formatDate, formatDateTime, type Messages } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
 import { CsrfField, ErrorSummary, Input, Submit, type FieldErrors } from '../../../shared/views/form.tsx';
-import { TableWrap } from '../../../shared/views/table.tsx';
 import type { GroupKind } from '../../../db/schema.ts';
 import type { ReportRow, RosterRow } from '../groups.service.ts';
 import { GroupFields, GroupStyles, Pager, type GroupHead, type ViewBase } from './GroupPages.tsx';
@@ -184,43 +183,19 @@ export function ManagePage(p: {
 
       <section aria-labelledby="members-title" id="members">
         <h2 id="members-title">{fmt(t.members, { count: p.members })}</h2>
-        <TableWrap label={t.membersTable}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.role}</th>
-                <th scope="col">{t.since}</th>
-                <th scope="col">{t.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.roster.map((r) => (
-                <tr>
-                  <td>
-                    {r.name}
-                    {r.mutedUntil ? (
-                      <div class="small">
-                        <span class="badge badge--private">{fmt(t.mutedUntil, { date: formatDateTime(r.mutedUntil, locale, timeZone) })}</span>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>{t.roles[r.role]}</td>
-                  <td class="nowrap">{r.joinedAt ? formatDate(r.joinedAt, locale, timeZone) : ''}</td>
-                  <td>
-                    <MemberActions
-                      v={v}
-                      gid={gid}
-                      row={r}
-                      self={r.userId === p.viewerId}
-                      muteError={p.muteError?.userId === r.userId ? p.muteError.error : undefined}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        {/* A list, not a table: each member's actions wrap under their name on a phone. */}
+        <ul class="plain-list group-people">
+          {p.roster.map((r) => (
+            <li class="group-person">
+              <p>
+                <strong>{r.name}</strong> <span class={r.role === 'manager' ? 'badge badge--staff' : 'badge'}>{t.roles[r.role]}</span>{' '}
+                {r.mutedUntil ? <span class="badge badge--private">{fmt(t.mutedUntil, { date: formatDateTime(r.mutedUntil, locale, timeZone) })}</span> : null}
+              </p>
+              {r.joinedAt ? <p class="small muted">{fmt(t.since, { date: formatDate(r.joinedAt, locale, timeZone) })}</p> : null}
+              <MemberActions v={v} gid={gid} row={r} self={r.userId === p.viewerId} muteError={p.muteError?.userId === r.userId ? p.muteError.error : undefined} />
+            </li>
+          ))}
+        </ul>
         <Pager label={t.pagesLabel} prev={p.page > 1 ? href(p.page - 1) : null} next={p.hasNext ? href(p.page + 1) : null} prevLabel={m.groups.previous} nextLabel={m.groups.next} />
       </section>
 
