@@ -7,7 +7,7 @@ import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, expect } from 'vitest';
 import { fmt, messages, type Locale } from '../src/shared/i18n/index.ts';
-import { launchBrowser, navigation, newPage, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
+import { launchBrowser, navigation, newPage, readMail, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
 
 export const ja = messages('ja');
 export const en = messages('en');
@@ -166,4 +166,78 @@ export function networkSuite(): NetworkSuite {
     await server?.stop();
   });
   return { ready, freshPage, current: () => ({ server: server!, operator: operator!, secret }) };
+}
+
+// ------------------------------------------------------------------ members (appended for e2e/events-groups.e2e.ts)
+
+/** A leaver on the roster, invited by e-mail. */
+export interface Leaver {
+  number: string;
+  name: string;
+  kana: string;
+  email: string;
+}
+
+const ROSTER_HEADERS = ['社員番号', '氏名', 'フリガナ', '部署', '入社日', '退職日', '再雇用可否', '個人メールアドレス', '連絡同意'];
+
+/**
+ * Imports `people` as leavers of `department` (a UTF-8 roster file with contact consent) and
+ * sends that department an invitation wave in Japanese: the shortest way to real alumni.
+ */
+export async function inviteLeavers(operator: Page, department: string, people: Leaver[]): Promise<void> {
+  const rows = people.map((p) => [p.number, p.name.replace(' ', '\u3000'), p.kana, department, '2012/04/01', '2022/03/31', '可', p.email, '有']);
+  const csv = Buffer.from([ROSTER_HEADERS, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n', 'utf8');
+  await visit(operator, '/admin/roster/import');
+  await operator.setInputFiles('#f-file', { name: 'leavers.csv', mimeType: 'text/csv', buffer: csv });
+  expect(await navigation(operator, () => operator.click('form[action="/admin/roster/import"] button[type="submit"]'))).toBe(200);
+  await navigation(operator, () => operator.click('main form[action$="/commit"] button[type="submit"]'));
+  await operator.locator('main h1', { hasText: ja.roster.doneTitle }).waitFor({ timeout: 30_000 });
+  await visit(operator, '/admin/invitations/new');
+  await operator.getByLabel(department, { exact: true }).check();
+  await operator.check('input[name="basis"][value="consent_import"]');
+  expect(await navigation(operator, () => operator.click('form[action="/admin/invitations/new"] button[type="submit"]'))).toBe(200);
+  const preview = operator.locator('main section[aria-labelledby="preview-title"]');
+  await preview.locator('#f-name').fill(`${department} OB・OG`);
+  await preview.locator('#f-locale').selectOption('ja');
+  expect(await navigation(operator, () => preview.locator('button[type="submit"]').click())).toBe(200);
+}
+
+/** Joins the network from the (Japanese) invitation e-mail to `email`, in `page`; ends signed in on '/'. */
+export async function joinFromInvitation(page: Page, email: string, password: string): Promise<void> {
+  const mail = await readMail(email, fmt(ja.mail.invitation.subject, { network: NETWORK.nameJa }));
+  expect(await visit(page, mail.link!)).toBe(200);
+  await page.fill('#f-password', password);
+  await page.fill('#f-passwordConfirm', password);
+  for (const id of ['#f-consentPurpose', '#f-consentRules', '#f-consentContact']) await page.check(id);
+  expect(await navigation(page, () => page.click('form[action="/join"] button[type="submit"]'))).toBe(200);
+  expect(new URL(page.url()).pathname).toBe('/');
+}
+
+/**
+ * The operator invites a staff member from /admin/people (in Japanese); they accept in `page`
+ * and, as a community manager, enrol two-factor. Ends signed in on '/'; returns the TOTP
+ * secret ('' for roles without two-factor).
+ */
+export async function inviteStaff(
+  operator: Page,
+  page: Page,
+  person: { name: string; nameKana: string; email: string; password: string },
+  role: 'employee' | 'community_manager',
+): Promise<string> {
+  await visit(operator, '/admin/people');
+  const invite = operator.locator('form[action="/admin/people/invite"]');
+  await invite.locator('input[name="email"]').fill(person.email);
+  await invite.locator('select[name="role"]').selectOption(role);
+  await invite.locator('select[name="locale"]').selectOption('ja');
+  expect(await navigation(operator, () => invite.locator('button[type="submit"]').click())).toBe(200);
+  const mail = await readMail(person.email, mailSubject('ja', 'staffInvitation', { role: ja.roles[role] }));
+  expect(await visit(page, mail.link!)).toBe(200);
+  await page.fill('#f-name', person.name);
+  await page.fill('#f-nameKana', person.nameKana);
+  await page.fill('#f-password', person.password);
+  await page.fill('#f-passwordConfirm', person.password);
+  await navigation(page, () => page.click('form[action="/invite/staff"] button[type="submit"]'));
+  const secret = role === 'community_manager' ? await enrolTwoFactor(page, person.password) : '';
+  expect(new URL(page.url()).pathname).toBe('/');
+  return secret;
 }
