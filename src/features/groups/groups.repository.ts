@@ -222,13 +222,21 @@ export interface PersonRow {
   locale: 'ja' | 'en' | null;
 }
 
-/** The active managers of a group, to tell them about a request. */
-export async function managersOf(db: Db, groupId: string): Promise<PersonRow[]> {
+/** The active managers of a group to tell about `aboutId`'s request (not those blocked either way with them: no contact). */
+export async function managersToTell(db: Db, groupId: string, aboutId: string): Promise<PersonRow[]> {
   return db
     .select({ userId: users.id, name: users.name, email: users.email, locale: users.locale })
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
-    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.state, 'active'), eq(groupMembers.role, 'manager'), eq(users.status, 'active')));
+    .where(
+      and(
+        eq(groupMembers.groupId, groupId),
+        eq(groupMembers.state, 'active'),
+        eq(groupMembers.role, 'manager'),
+        eq(users.status, 'active'),
+        notBlocked(aboutId, sql`${users.id}`),
+      ),
+    );
 }
 
 export async function findPerson(db: Db, userId: string): Promise<PersonRow | null> {

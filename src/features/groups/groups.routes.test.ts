@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
-import { auditEvents, contentReports, events, groupMembers, groupMentions, groupPosts, memberBlocks, segments } from '../../db/schema.ts';
+import { auditEvents, contentReports, events, groupMembers, groupMentions, groupPosts, groups, memberBlocks, segments } from '../../db/schema.ts';
 import { fmt, messages } from '../../shared/i18n/index.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { indexMissingMembers, saveProfile, setHidden, type ProfileInput } from '../profiles/profiles.service.ts';
@@ -129,6 +129,18 @@ describe('starting a group', () => {
     expect((await cm.get('/groups/new')).body).toContain('value="official"');
     const id = await startGroup(cm, { kind: 'official' });
     expect((await cm.get(`/groups/${id}`)).body).toContain(G.kinds.official);
+    // A member who manages an official group keeps it official.
+    await join(id, alumnus);
+    expect((await cm.post(`/groups/${id}/members/${alumnus.user.id}/role`, { role: 'manager' })).status).toBe(303);
+    const manage = await alumnus.client.get(`/groups/${id}/manage`);
+    expect(manage.body).toContain(G.form.officialKept);
+    expect(manage.body).not.toContain('name="kind" value="interest"');
+    for (const kind of ['official', 'interest']) {
+      expect((await alumnus.client.post(`/groups/${id}/manage`, { name: '公式グループ', kind, joinRule: 'open', listed: '1' })).status, kind).toBe(303);
+    }
+    const [row] = await t.db.select().from(groups).where(eq(groups.id, id));
+    expect(row!.kind).toBe('official');
+    expect(row!.name).toBe('公式グループ');
   });
 
   it('answers bad input with 422, the values kept and errors in the member’s language, never 500', async () => {

@@ -44,8 +44,8 @@ function pageParam(c: Context<AppEnv>): number {
   return Number.isFinite(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
 
-/** The kinds the settings form offers: the actor's, and the group's own (an official group's managers keep it official). */
-const kindsFor = (actor: Actor, g: groups.GroupRow): GroupKind[] => [...new Set([...groups.kindsFor(actor), g.kind])];
+/** The kinds the settings form accepts: the actor's, and the group's own (an official group stays official; the form shows that as fixed). */
+const acceptedKinds = (actor: Actor, g: groups.GroupRow): GroupKind[] => [...new Set([...groups.kindsFor(actor), g.kind])];
 
 const headOf = (g: groups.GroupRow): GroupHead => ({ id: g.id, name: g.name, kind: g.kind, joinRule: g.joinRule, listed: g.listed, archived: g.archivedAt !== null });
 
@@ -134,7 +134,6 @@ async function renderManage(
   const pageNo = pageParam(c);
   const data = await groups.managePage(db, actor, id, pageNo);
   const g = data.access.group;
-  const now = new Date();
   return page(
     c,
     fmt(c.get('m').groups.manage.title, { group: g.name }),
@@ -144,11 +143,11 @@ async function renderManage(
       viewerId={actor.id}
       members={data.memberCount}
       settings={extra.settings ?? { values: groupFormValues(g), errors: {} }}
-      kinds={kindsFor(actor, g)}
+      kinds={groups.kindsFor(actor)}
       requests={data.requests}
       invited={data.invited}
       removed={data.removed}
-      roster={data.members.map((r) => ({ ...r, mutedUntil: r.mutedUntil && r.mutedUntil > now ? r.mutedUntil : null }))}
+      roster={data.members}
       page={pageNo}
       hasNext={data.hasNext}
       reports={data.reports}
@@ -307,7 +306,7 @@ export const groupRoutes = new Hono<AppEnv>()
     const actor = actorOf(c);
     const { group } = await groups.manageAccess(deps(c).db, actor, id);
     const values = await readForm(c);
-    const parsed = parseGroupForm(c.get('m'), values, kindsFor(actor, group));
+    const parsed = parseGroupForm(c.get('m'), values, acceptedKinds(actor, group));
     if (!parsed.ok) return renderManage(c, id, { settings: { values, errors: parsed.errors } }, 422);
     await groups.updateSettings(deps(c).db, actor, id, parsed.data, ip(c));
     setFlash(c, 'groups.form.saved');

@@ -253,7 +253,7 @@ export async function join(db: Db, actor: Actor, groupId: string, note: string |
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await repo.putMembership(t, { groupId, userId: actor.id, state: 'requested', role: 'member', requestNote: note, createdAt: now, updatedAt: now });
-    for (const manager of await repo.managersOf(t, groupId)) {
+    for (const manager of await repo.managersToTell(t, groupId, actor.id)) {
       const locale = localeOf(manager.locale);
       await queueMail(t, {
         key: `group-request:${groupId}:${actor.id}:${now.toISOString()}:${manager.userId}`,
@@ -508,7 +508,9 @@ export async function managePage(db: Db, actor: Actor, groupId: string, page: nu
     repo.membershipsIn(db, groupId, ['active'], MANAGE_PAGE_SIZE + 1, (page - 1) * MANAGE_PAGE_SIZE),
     repo.openReports(db, { groupId, viewerId: actor.id, limit: 100, offset: 0 }),
   ]);
-  return { access, memberCount, requests, invited, removed, members: members.slice(0, MANAGE_PAGE_SIZE), hasNext: members.length > MANAGE_PAGE_SIZE, reports };
+  // A mute that has ended is no mute: the page offers to mute again, not to lift it.
+  const current = members.slice(0, MANAGE_PAGE_SIZE).map((r) => ({ ...r, mutedUntil: r.mutedUntil && r.mutedUntil > now ? r.mutedUntil : null }));
+  return { access, memberCount, requests, invited, removed, members: current, hasNext: members.length > MANAGE_PAGE_SIZE, reports };
 }
 
 /** Approves (member at once) or declines (the request is gone) a request; the requester is told either way. */
