@@ -28,6 +28,12 @@ import { MAX_ZIP_BYTES } from './features/profiles/linkedin.ts';
 import { eventRoutes } from './features/events/events.routes.tsx';
 import { attendanceRoutes } from './features/events/attendance.routes.tsx';
 import { groupRoutes } from './features/groups/groups.routes.tsx';
+import { opportunityRoutes } from './features/opportunities/opportunities.routes.tsx';
+import { referralRoutes } from './features/referrals/referrals.routes.tsx';
+import { rewardRoutes } from './features/rewards/rewards.routes.tsx';
+import { requestRoutes } from './features/requests/requests.routes.tsx';
+import { feedbackRoutes } from './features/requests/feedback.routes.tsx';
+import { messageRoutes } from './features/messages/messages.routes.tsx';
 import { verificationRoutes } from './features/verification/verification.routes.tsx';
 import { MAX_UPLOAD_BYTES } from './features/roster/roster.service.ts';
 import { allow } from './shared/auth/access.ts';
@@ -126,6 +132,12 @@ export function createApp(deps: AppDeps) {
   app.route('/', eventRoutes);
   app.route('/', attendanceRoutes);
   app.route('/', groupRoutes);
+  app.route('/', opportunityRoutes);
+  app.route('/', referralRoutes);
+  app.route('/', rewardRoutes);
+  app.route('/', requestRoutes);
+  app.route('/', feedbackRoutes);
+  app.route('/', messageRoutes);
   app.route('/', homeRoutes);
 
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND')));

@@ -808,7 +808,7 @@ export const contentReports = pgTable(
   'content_reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind').$type<'post_comment' | 'group_post'>().notNull(),
+    kind: text('kind').$type<'post_comment' | 'group_post' | 'message'>().notNull(),
     targetId: uuid('target_id').notNull(),
     reporterId: text('reporter_id')
       .notNull()
@@ -1125,4 +1125,328 @@ export const eventRegistrations = pgTable(
     index('event_registrations_state_idx').on(t.eventId, t.state, t.waitlistedAt),
     index('event_registrations_user_idx').on(t.userId),
   ],
+);
+
+// ---------------------------------------------------------------- talent and business (opportunities, pipelines, rewards, requests, feedback, messages)
+
+/**
+ * Where a person arrived from, carried by the link (`?src=newsletter:<id>`, `post:<id>`, `event:<id>`,
+ * `opportunity:<id>`, `group:<id>`): stored on every application, referral, request, feedback and
+ * registration so analytics can say which activity led to which outcome. Validated by shared/attribution.ts.
+ */
+export type Attribution = string;
+
+export const OPPORTUNITY_KINDS = ['full_time', 'contract', 'side_job', 'project', 'advisory'] as const;
+export type OpportunityKind = (typeof OPPORTUNITY_KINDS)[number];
+
+export const WORK_STYLES = ['onsite', 'hybrid', 'remote'] as const;
+export type WorkStyle = (typeof WORK_STYLES)[number];
+
+/** Who may see an opportunity: alumni; alumni and employees (referrals); a segment. */
+export const OPPORTUNITY_AUDIENCES = ['alumni', 'alumni_employees', 'segment'] as const;
+export type OpportunityAudience = (typeof OPPORTUNITY_AUDIENCES)[number];
+
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<OpportunityKind>().notNull(),
+    title: text('title').notNull(),
+    /** Markdown. */
+    description: text('description').notNull(),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    location: text('location'),
+    workStyle: text('work_style').$type<WorkStyle>().notNull().default('hybrid'),
+    audience: text('audience').$type<OpportunityAudience>().notNull().default('alumni'),
+    segmentId: uuid('segment_id').references(() => segments.id, { onDelete: 'restrict' }),
+    /** Referrals are welcome (alumni and employees may refer candidates). */
+    referralsOpen: boolean('referrals_open').notNull().default(true),
+    closesAt: ts('closes_at'),
+    state: text('state').$type<'draft' | 'open' | 'closed'>().notNull().default('draft'),
+    wants: text('wants').array().$type<Want[]>().notNull().default(sql`'{}'::text[]`),
+    publishedAt: ts('published_at'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('opportunities_state_idx').on(t.state, t.publishedAt)],
+);
+
+/** Stages of an application (a return application or one to an opportunity) and of a referral. */
+export const PIPELINE_STAGES = ['received', 'casual_talk', 'interviews', 'offer', 'hired', 'not_this_time', 'withdrawn'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/** Why a returner would come back / what changed (operators see the aggregate). */
+export const RETURN_REASONS = ['growth', 'role', 'people', 'mission', 'flexibility', 'pay', 'location', 'life_change', 'other'] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+/**
+ * An application: to an opportunity, or to return (opportunity null: the open door). The profile
+ * snapshot is what the applicant's profile said when they applied, as company staff may see it.
+ */
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    opportunityId: uuid('opportunity_id').references(() => opportunities.id, { onDelete: 'set null' }),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'return' | 'opportunity'>().notNull(),
+    note: text('note'),
+    profileSnapshot: jsonb('profile_snapshot').$type<Record<string, unknown>>().notNull().default({}),
+    /** What changed since they left, and what they would need to return (return applications). */
+    whatChanged: text('what_changed'),
+    whatNeeded: text('what_needed'),
+    reasons: text('reasons').array().$type<ReturnReason[]>().notNull().default(sql`'{}'::text[]`),
+    stage: text('stage').$type<PipelineStage>().notNull().default('received'),
+    /** Staff member handling it (sees it and its internal notes). */
+    assigneeId: text('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** What the applicant sees about the current stage, in plain words chosen by staff (optional). */
+    messageToApplicant: text('message_to_applicant'),
+    source: text('source').$type<Attribution>(),
+    stageChangedAt: ts('stage_changed_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('applications_applicant_idx').on(t.applicantId),
+    index('applications_stage_idx').on(t.stage, t.createdAt),
+    // One live application per person and opportunity (or one open-door application).
+    uniqueIndex('applications_open_key')
+      .on(t.applicantId, sql`coalesce(${t.opportunityId}::text, 'return')`)
+      .where(sql`${t.stage} not in ('hired', 'not_this_time', 'withdrawn')`),
+  ],
+);
+
+/** A candidate referred by a member for an opportunity; the candidate agreed to be contacted. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    opportunityId: uuid('opportunity_id').references(() => opportunities.id, { onDelete: 'set null' }),
+    referrerId: text('referrer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    candidateName: text('candidate_name').notNull(),
+    candidateEmail: text('candidate_email').notNull(),
+    candidatePhone: text('candidate_phone'),
+    /** The referrer confirmed the candidate agreed to be contacted (required to submit). */
+    candidateAgreedAt: ts('candidate_agreed_at').notNull(),
+    note: text('note'),
+    stage: text('stage').$type<PipelineStage>().notNull().default('received'),
+    assigneeId: text('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    source: text('source').$type<Attribution>(),
+    stageChangedAt: ts('stage_changed_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('referrals_referrer_idx').on(t.referrerId), index('referrals_stage_idx').on(t.stage, t.createdAt)],
+);
+
+/** The kinds of case with a pipeline, notes and history. */
+export const CASE_KINDS = ['application', 'referral', 'request', 'feedback'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/**
+ * Notes on a case: `internal` notes are for operators and the assigned staff member only; the
+ * others are replies the member sees (request and feedback threads, messages on an application).
+ */
+export const caseNotes = pgTable(
+  'case_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseKind: text('case_kind').$type<CaseKind>().notNull(),
+    caseId: uuid('case_id').notNull(),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    internal: boolean('internal').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('case_notes_case_idx').on(t.caseKind, t.caseId, t.createdAt)],
+);
+
+/** Every stage or status change of a case (who, when, from, to): the pipeline's history and analytics. */
+export const caseHistory = pgTable(
+  'case_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseKind: text('case_kind').$type<CaseKind>().notNull(),
+    caseId: uuid('case_id').notNull(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('case_history_case_idx').on(t.caseKind, t.caseId, t.at)],
+);
+
+/** What earns a reward: a referral submitted, a referred candidate hired, feedback found useful or adopted. */
+export const REWARD_TRIGGERS = ['referral_submitted', 'referral_hired', 'feedback_useful', 'feedback_adopted'] as const;
+export type RewardTrigger = (typeof REWARD_TRIGGERS)[number];
+
+export const REWARD_KINDS = ['points', 'gift', 'amount'] as const;
+export type RewardKind = (typeof REWARD_KINDS)[number];
+
+/** The network's reward rules (one active rule per trigger). */
+export const rewardRules = pgTable('reward_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  trigger: text('trigger').$type<RewardTrigger>().notNull(),
+  kind: text('kind').$type<RewardKind>().notNull(),
+  /** Points or yen; null for a gift. */
+  amount: integer('amount'),
+  /** What the gift is, or how the reward is described to members (ja/en free text). */
+  description: text('description').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const REWARD_STATES = ['pending', 'approved', 'paid', 'cancelled'] as const;
+export type RewardState = (typeof REWARD_STATES)[number];
+
+/** The reward ledger: one row per member × rule × case (a case never earns the same reward twice). */
+export const rewards = pgTable(
+  'rewards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ruleId: uuid('rule_id').references(() => rewardRules.id, { onDelete: 'set null' }),
+    trigger: text('trigger').$type<RewardTrigger>().notNull(),
+    caseKind: text('case_kind').$type<CaseKind>().notNull(),
+    caseId: uuid('case_id').notNull(),
+    kind: text('kind').$type<RewardKind>().notNull(),
+    amount: integer('amount'),
+    description: text('description').notNull(),
+    state: text('state').$type<RewardState>().notNull().default('pending'),
+    approvedAt: ts('approved_at'),
+    approvedBy: text('approved_by').references(() => users.id, { onDelete: 'set null' }),
+    paidAt: ts('paid_at'),
+    paidBy: text('paid_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('rewards_once').on(t.userId, t.trigger, t.caseKind, t.caseId), index('rewards_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const REQUEST_KINDS = ['introduction', 'collaboration', 'career_talk', 'other'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export const REQUEST_STATES = ['new', 'in_progress', 'connected', 'closed'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+export const REQUEST_OUTCOMES = ['deal', 'project', 'hire', 'none'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** A request (依頼) to the company: routed by the secretariat to an employee contact, answered in a thread. */
+export const companyRequests = pgTable(
+  'company_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requesterId: text('requester_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<RequestKind>().notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** The department the requester wants to reach, when they know it. */
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    state: text('state').$type<RequestState>().notNull().default('new'),
+    assigneeId: text('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    outcome: text('outcome').$type<RequestOutcome>(),
+    /** Value of the outcome in yen (a deal's size), optional. */
+    outcomeValue: integer('outcome_value'),
+    source: text('source').$type<Attribution>(),
+    stateChangedAt: ts('state_changed_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('company_requests_state_idx').on(t.state, t.createdAt), index('company_requests_assignee_idx').on(t.assigneeId, t.state)],
+);
+
+export const FEEDBACK_KINDS = ['product', 'service', 'idea'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+export const FEEDBACK_STATES = ['received', 'considering', 'adopted', 'not_now'] as const;
+export type FeedbackState = (typeof FEEDBACK_STATES)[number];
+
+/** Feedback on products and services, and improvement ideas; the company replies (case_notes). */
+export const feedbackItems = pgTable(
+  'feedback_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<FeedbackKind>().notNull(),
+    /** The product or service it is about (free text). */
+    subject: text('subject'),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    state: text('state').$type<FeedbackState>().notNull().default('received'),
+    assigneeId: text('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    source: text('source').$type<Attribution>(),
+    stateChangedAt: ts('state_changed_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('feedback_items_state_idx').on(t.state, t.createdAt), index('feedback_items_author_idx').on(t.authorId)],
+);
+
+/**
+ * A 1:1 conversation: between two members who both allow contact ('member'), or between a member
+ * and the company ('company': the secretariat — operators and community managers — or the assigned
+ * employee). Operators never read 'member' conversations they are not part of.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<'member' | 'company'>().notNull(),
+    /** 'member': the two members (ordered: member_a < member_b); 'company': member_a is the member. */
+    memberA: text('member_a')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    memberB: text('member_b').references(() => users.id, { onDelete: 'cascade' }),
+    /** 'company': the employee assigned to answer (null: the secretariat). */
+    assigneeId: text('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    subject: text('subject'),
+    source: text('source').$type<Attribution>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_member_pair_key').on(t.memberA, t.memberB).where(sql`${t.kind} = 'member'`),
+    index('conversations_a_idx').on(t.memberA, t.lastMessageAt),
+    index('conversations_b_idx').on(t.memberB, t.lastMessageAt),
+  ],
+);
+
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    senderId: text('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    hiddenAt: ts('hidden_at'),
+  },
+  (t) => [index('conversation_messages_idx').on(t.conversationId, t.createdAt)],
+);
+
+/** Read state per participant (for 'company' conversations, one row per staff member who read it). */
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastReadAt: ts('last_read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
 );

@@ -68,6 +68,22 @@ export const AUDIT_ACTIONS = [
   'group.member_muted',
   'group.post_hidden',
   'group.report_dismissed',
+  'opportunity.published',
+  'opportunity.closed',
+  'application.stage_changed',
+  'application.assigned',
+  'application.rehire_eligibility_viewed',
+  'referral.stage_changed',
+  'referral.assigned',
+  'reward_rule.saved',
+  'reward.approved',
+  'reward.paid',
+  'reward.cancelled',
+  'request.assigned',
+  'request.state_changed',
+  'feedback.state_changed',
+  'message.reported',
+  'message.hidden',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -385,7 +385,7 @@ newsletterRoutes.post('/u/:token/preferences', allow('public'), async (c) => {
 });
 
 newsletterRoutes.get('/r/:token', allow('public'), async (c) => {
-  const url = await service.click(deps(c).db, deps(c).config.secret, c.req.param('token'));
+  const url = await service.click(deps(c).db, deps(c).config.secret, c.req.param('token'), deps(c).config.baseUrl);
   if (!url) throw new AppError('NOT_FOUND');
   return c.redirect(url, 302);
 });

@@ -3,6 +3,7 @@
  * follow the progress, pause / resume / cancel; members' unsubscribe and preferences by
  * signed link; click redirects. Authorisation is checked here, whatever the route says.
  */
+import { sourceOf, withSource } from '../../shared/attribution.ts';
 import { authorize } from '../../shared/auth/can.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import type { Db } from '../../db/client.ts';
@@ -236,9 +237,13 @@ export async function savePreferences(db: Db, userId: string, prefs: Record<repo
 }
 
 /** Records a click of a signed link and returns where to go, or null for a bad token. */
-export async function click(db: Db, secret: string, token: string): Promise<string | null> {
+/**
+ * Records a click and returns where it goes. Links inside the network carry `src=newsletter:<id>`,
+ * so what the reader then does (registers, applies, asks) is attributed to this newsletter.
+ */
+export async function click(db: Db, secret: string, token: string, baseUrl: string): Promise<string | null> {
   const payload = readClickToken(secret, token);
   if (!payload) return null;
   await repo.recordClick(db, payload);
-  return payload.url;
+  return withSource(payload.url, sourceOf('newsletter', payload.newsletterId), baseUrl);
 }

@@ -176,12 +176,18 @@ describe('sending over SMTP', () => {
     expect(list.body).toContain('join');
     expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'newsletter.recipients_viewed'), eq(auditEvents.subjectId, id)))).toHaveLength(1);
 
-    // A click: recorded, then a 302 to the signed URL only.
-    const href = /href="(http:\/\/localhost:3000\/r\/[^"]+)"/.exec(bMail.html as string)![1]!;
-    const clicked = await t.client().get(href);
-    expect(clicked.status).toBe(302);
-    expect(clicked.location).toMatch(/^https:\/\/example\.com\/about$|^http:\/\/localhost:3000\/news\//);
-    expect(await t.db.select().from(newsletterClicks).where(eq(newsletterClicks.newsletterId, id))).toHaveLength(1);
+    // Clicks: recorded, then a 302 to the signed URL only. A link elsewhere is left alone; a link
+    // inside the network carries the newsletter as its source (attribution of what the reader does next).
+    const hrefs = [...new Set([...(bMail.html as string).matchAll(/href="(http:\/\/localhost:3000\/r\/[^"]+)"/g)].map((m) => m[1]!))];
+    const targets: string[] = [];
+    for (const href of hrefs) {
+      const clicked = await t.client().get(href);
+      expect(clicked.status).toBe(302);
+      targets.push(clicked.location!);
+    }
+    expect(targets.some((u) => new RegExp(`^http://localhost:3000/news/[0-9a-f-]+\\?src=newsletter%3A${id}$`).test(u)), targets.join(' ')).toBe(true);
+    for (const u of targets) expect(u).toMatch(new RegExp(`^https://example\\.com/about$|^http://localhost:3000/news/[0-9a-f-]+\\?src=newsletter%3A${id}$`));
+    expect(await t.db.select().from(newsletterClicks).where(eq(newsletterClicks.newsletterId, id))).toHaveLength(hrefs.length);
   });
 
   it('refuses to send until the sender details are filled in', async () => {

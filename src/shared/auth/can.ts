@@ -52,6 +52,30 @@ export const PERMISSIONS = {
   'groups.create': ['operator', 'community_manager', 'employee', 'alumnus'],
   'groups.createOfficial': ['operator', 'community_manager'],
   'groups.moderateAll': ['operator', 'community_manager'],
+  // Opportunities: every confirmed member sees those of their audience; alumni apply (and apply to
+  // return); operators post them and run the pipelines. Staff assigned to an application or a
+  // referral see that one (checked in the service). 再雇用可否 and internal notes: operators and the assignee.
+  'opportunities.view': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'opportunities.apply': ['alumnus'],
+  'opportunities.manage': ['operator'],
+  'applications.manage': ['operator'],
+  'rehire.viewEligibility': ['operator'],
+  // Referrals: alumni and employees refer candidates; operators run the pipeline.
+  'referrals.create': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'referrals.manage': ['operator'],
+  // Rewards: operators define rules, approve and pay; every member sees their own ledger.
+  'rewards.manage': ['operator'],
+  // Requests to the company: alumni ask; the secretariat (operators, community managers) assigns
+  // them to employees, who see only those assigned to them.
+  'requests.create': ['alumnus'],
+  'requests.triage': ['operator', 'community_manager'],
+  'requests.answer': ['operator', 'community_manager', 'employee'],
+  // Feedback and ideas: alumni send; operators and community managers answer and decide.
+  'feedback.create': ['alumnus'],
+  'feedback.manage': ['operator', 'community_manager'],
+  // Messages: 1:1 between members who both allow contact, and with the company (the secretariat).
+  'messages.use': ['operator', 'community_manager', 'employee', 'alumnus'],
+  'messages.secretariat': ['operator', 'community_manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

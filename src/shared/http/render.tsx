@@ -75,7 +75,10 @@ export function navFor(m: Messages, actor: Actor | null, path: string): NavItem[
         { href: '/news', label: m.nav.news },
         { href: '/events', label: m.events.nav },
         { href: '/groups', label: m.groups.nav },
+        { href: '/opportunities', label: m.opportunities.nav },
+        { href: '/requests', label: m.requests.nav },
         { href: '/members', label: m.profiles.navDirectory },
+        { href: '/messages', label: m.messages.nav },
         { href: '/profile', label: m.profiles.navProfile },
       );
     }

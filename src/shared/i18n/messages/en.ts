@@ -6,6 +6,10 @@ import { segmentsEn } from './segments.en.ts';
 import { eventsEn, eventsMailEn } from './events.en.ts';
 import { attendanceEn, attendanceMailEn } from './attendance.en.ts';
 import { groupsEn, groupsMailEn } from './groups.en.ts';
+import { opportunitiesEn, opportunitiesMailEn } from './opportunities.en.ts';
+import { referralsEn, referralsMailEn } from './referrals.en.ts';
+import { requestsEn, requestsMailEn } from './requests.en.ts';
+import { messagesEn, messagesMailEn } from './messages.en.ts';
 import { profilesEn } from './profiles.en.ts';
 import { newslettersEn } from './newsletters.en.ts';
 import { newsEn } from './news.en.ts';
@@ -418,6 +422,10 @@ export const en = {
   events: eventsEn,
   attendance: attendanceEn,
   groups: groupsEn,
+  opportunities: opportunitiesEn,
+  referrals: referralsEn,
+  requests: requestsEn,
+  messages: messagesEn,
   profiles: profilesEn,
   newsletters: newslettersEn,
   news: newsEn,
@@ -452,6 +460,10 @@ export const en = {
     ...eventsMailEn,
     ...attendanceMailEn,
     ...groupsMailEn,
+    ...opportunitiesMailEn,
+    ...referralsMailEn,
+    ...requestsMailEn,
+    ...messagesMailEn,
     profileReview: {
       subject: '[{network}] Is your profile still up to date?',
       body: 'Hello {name},\n\nIt has been {months} months since you last reviewed your profile on {network}. Former colleagues find each other by current employer, title and skills: please take a minute to check yours, or confirm that it is still correct:\n\n{url}\n\nYou receive this reminder once; it comes again only after you next review your profile.',

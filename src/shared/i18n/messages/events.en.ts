@@ -201,7 +201,7 @@ export const eventsMailEn = {
     body: 'Hello {name},\n\nGood news: a seat freed up for “{title}”, and you moved up from the waitlist. You are registered.\n\nWhen: {when}\n{where}\n\nYour check-in code: {code}\nShow the attached QR code at the entrance, or give the code.\n\nAdd it to your calendar: the attached .ics file, or Google Calendar:\n{google}\n\nIf you can no longer come, please cancel on the event page so the next person gets the seat:\n{url}',
   },
   eventReminder: {
-    subject: '[{network}] Tomorrow: {title}',
+    subject: '[{network}] Coming up: {title}',
     body: 'Hello {name},\n\nA reminder that “{title}” is coming up.\n\nWhen: {when}\n{where}\n\nYour check-in code: {code}\n\nIf you can no longer come, please cancel on the event page so someone on the waitlist gets your seat:\n{url}',
   },
   eventChanged: {

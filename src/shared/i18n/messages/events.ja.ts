@@ -17,7 +17,7 @@ export const eventsJa: Messages['events'] = {
   },
   pagesLabel: 'イベント一覧のページ',
   categories: { social: '交流', career: 'キャリア', business: 'ビジネス', learning: '学び', company: '会社から', other: 'その他' },
-  formats: { online: 'オンライン', in_person: '会場', hybrid: '会場とオンライン' },
+  formats: { online: 'オンライン', in_person: '会場開催', hybrid: '会場とオンライン(ハイブリッド)' },
   audiences: {
     alumni: 'アルムナイのみ',
     alumni_managers: 'アルムナイと役職者',
@@ -203,7 +203,7 @@ export const eventsMailJa: Pick<Messages['mail'], keyof typeof eventsMailEn> = {
     body: '{name}さん\n\n「{title}」に空きが出たため、キャンセル待ちから繰り上がりました。お申し込み済みです。\n\n日時:{when}\n{where}\n\n受付コード:{code}\n当日は受付で、添付のQRコードを見せるか、コードをお伝えください。\n\nカレンダーへの追加は、添付の .ics ファイルか、こちらのGoogleカレンダーのリンクから:\n{google}\n\n参加できなくなった場合は、次の方に席が回るよう、イベントのページからキャンセルをお願いします。\n{url}',
   },
   eventReminder: {
-    subject: '【{network}】明日開催:{title}',
+    subject: '【{network}】まもなく開催:{title}',
     body: '{name}さん\n\nお申し込みいただいた「{title}」がまもなく開催されます。\n\n日時:{when}\n{where}\n\n受付コード:{code}\n\n参加できなくなった場合は、キャンセル待ちの方に席が回るよう、イベントのページからキャンセルをお願いします。\n{url}',
   },
   eventChanged: {

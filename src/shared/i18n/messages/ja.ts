@@ -7,6 +7,10 @@ import { segmentsJa } from './segments.ja.ts';
 import { eventsJa, eventsMailJa } from './events.ja.ts';
 import { attendanceJa, attendanceMailJa } from './attendance.ja.ts';
 import { groupsJa, groupsMailJa } from './groups.ja.ts';
+import { opportunitiesJa, opportunitiesMailJa } from './opportunities.ja.ts';
+import { referralsJa, referralsMailJa } from './referrals.ja.ts';
+import { requestsJa, requestsMailJa } from './requests.ja.ts';
+import { messagesJa, messagesMailJa } from './messages.ja.ts';
 import { profilesJa } from './profiles.ja.ts';
 import { newslettersJa } from './newsletters.ja.ts';
 import { newsJa } from './news.ja.ts';
@@ -417,6 +421,10 @@ export const ja: Messages = {
   events: eventsJa,
   attendance: attendanceJa,
   groups: groupsJa,
+  opportunities: opportunitiesJa,
+  referrals: referralsJa,
+  requests: requestsJa,
+  messages: messagesJa,
   profiles: profilesJa,
   newsletters: newslettersJa,
   news: newsJa,
@@ -451,6 +459,10 @@ export const ja: Messages = {
     ...eventsMailJa,
     ...attendanceMailJa,
     ...groupsMailJa,
+    ...opportunitiesMailJa,
+    ...referralsMailJa,
+    ...requestsMailJa,
+    ...messagesMailJa,
     profileReview: {
       subject: '[{network}] プロフィールは最新ですか?',
       body: '{name}様\n\n{network}のプロフィールを最後に確認してから{months}か月が経ちました。元同僚は現在の勤務先・役職・スキルでお互いを見つけます。1分ほどで内容を確認するか、このままで正しいことを確認してください。\n\n{url}\n\nこのお知らせは一度だけお送りします。次にプロフィールを確認するまで再送されません。',
