@@ -299,6 +299,14 @@ describe('events and groups', () => {
     const counts = (await phone.locator('main dl.stats').textContent()) ?? '';
     expect(counts).toContain(fmt(C.ofRegistered, { registered: 2 }));
     expect(pageErrors(phone)).toEqual([]);
+
+    // The attendee's side of the desk: their own phone shows the code and the QR at the door.
+    const attendeePhone = await freshPage(PHONE);
+    await signIn(attendeePhone, SECOND.email, SECOND.password);
+    expect(await visit(attendeePhone, eventPath)).toBe(200);
+    expect(await attendeePhone.locator('main .event-qr svg').isVisible()).toBe(true);
+    await expectNoSideScroll(attendeePhone, 375);
+    await shot(attendeePhone, 'events-groups-event-phone');
   });
 
   test('[EVENTS][GROUPS][A11Y] attendees, groups, group, thread pass axe; the event page in English', async () => {
