@@ -63,6 +63,20 @@ export async function updateGroup(db: Db, id: string, values: Partial<GroupValue
 const activeCount = sql<number>`(select count(*)::int from ${groupMembers} gm join ${users} gu on gu.id = gm.user_id
   where gm.group_id = ${groups}.id and gm.state = 'active' and gu.status = 'active')`;
 
+/** A group in a list, with its active member count and the viewer's membership (joined by the caller). */
+const listColumns = {
+  id: groups.id,
+  name: groups.name,
+  description: groups.description,
+  kind: groups.kind,
+  joinRule: groups.joinRule,
+  listed: groups.listed,
+  archivedAt: groups.archivedAt,
+  members: activeCount,
+  state: groupMembers.state,
+  role: groupMembers.role,
+};
+
 export interface GroupListRow {
   id: string;
   name: string;
@@ -89,18 +103,7 @@ export async function listGroups(
   if (!opts.includeUnlisted) where.push(eq(groups.listed, true));
   if (opts.kind) where.push(eq(groups.kind, opts.kind));
   return db
-    .select({
-      id: groups.id,
-      name: groups.name,
-      description: groups.description,
-      kind: groups.kind,
-      joinRule: groups.joinRule,
-      listed: groups.listed,
-      archivedAt: groups.archivedAt,
-      members: activeCount,
-      state: groupMembers.state,
-      role: groupMembers.role,
-    })
+    .select(listColumns)
     .from(groups)
     .leftJoin(groupMembers, and(eq(groupMembers.groupId, groups.id), eq(groupMembers.userId, opts.viewerId)))
     .where(and(...where))
@@ -118,16 +121,7 @@ export interface MyGroupRow extends GroupListRow {
 export async function myGroups(db: Db, userId: string): Promise<MyGroupRow[]> {
   return db
     .select({
-      id: groups.id,
-      name: groups.name,
-      description: groups.description,
-      kind: groups.kind,
-      joinRule: groups.joinRule,
-      listed: groups.listed,
-      archivedAt: groups.archivedAt,
-      members: activeCount,
-      state: groupMembers.state,
-      role: groupMembers.role,
+      ...listColumns,
       pendingRequests: sql<number>`case when ${groupMembers.role} = 'manager' and ${groupMembers.state} = 'active' then
         (select count(*)::int from ${groupMembers} r where r.group_id = ${groups}.id and r.state = 'requested') else 0 end`,
     })
@@ -222,50 +216,40 @@ export interface PersonRow {
   locale: 'ja' | 'en' | null;
 }
 
-/** The active managers of a group to tell about `aboutId`'s request (not those blocked either way with them: no contact). */
-export async function managersToTell(db: Db, groupId: string, aboutId: string): Promise<PersonRow[]> {
-  return db
-    .select({ userId: users.id, name: users.name, email: users.email, locale: users.locale })
-    .from(groupMembers)
-    .innerJoin(users, eq(users.id, groupMembers.userId))
-    .where(
-      and(
-        eq(groupMembers.groupId, groupId),
-        eq(groupMembers.state, 'active'),
-        eq(groupMembers.role, 'manager'),
-        eq(users.status, 'active'),
-        notBlocked(aboutId, sql`${users.id}`),
-      ),
-    );
-}
+/** Who to mail: name, address and language. */
+const personColumns = { userId: users.id, name: users.name, email: users.email, locale: users.locale };
 
 export async function findPerson(db: Db, userId: string): Promise<PersonRow | null> {
-  const [row] = await db.select({ userId: users.id, name: users.name, email: users.email, locale: users.locale }).from(users).where(eq(users.id, userId));
+  const [row] = await db.select(personColumns).from(users).where(eq(users.id, userId));
   return row ?? null;
 }
 
 /** An active member of the network by e-mail address, unless they and `viewerId` blocked each other. */
 export async function findActivePersonByEmail(db: Db, email: string, viewerId: string): Promise<PersonRow | null> {
   const [row] = await db
-    .select({ userId: users.id, name: users.name, email: users.email, locale: users.locale })
+    .select(personColumns)
     .from(users)
     .where(and(sql`lower(${users.email}) = lower(${email})`, eq(users.status, 'active'), notBlocked(viewerId, sql`${users.id}`)));
   return row ?? null;
 }
 
-/** Active members who may be mentioned by `authorId`: not the author, not blocked either way. */
-export async function mentionableMembers(db: Db, groupId: string, authorId: string): Promise<PersonRow[]> {
+/**
+ * Active members of a group that `forId` may contact (not `forId`, not blocked either way with
+ * them): everyone, to resolve a mention, or the managers, to tell them about a request.
+ */
+export async function contactableMembers(db: Db, groupId: string, forId: string, opts: { managersOnly: boolean }): Promise<PersonRow[]> {
   return db
-    .select({ userId: users.id, name: users.name, email: users.email, locale: users.locale })
+    .select(personColumns)
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
     .where(
       and(
         eq(groupMembers.groupId, groupId),
         eq(groupMembers.state, 'active'),
+        opts.managersOnly ? eq(groupMembers.role, 'manager') : undefined,
         eq(users.status, 'active'),
-        ne(users.id, authorId),
-        notBlocked(authorId, sql`${users.id}`),
+        ne(users.id, forId),
+        notBlocked(forId, sql`${users.id}`),
       ),
     );
 }
