@@ -11,8 +11,22 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fmt } from '../src/shared/i18n/index.ts';
-import { checkAndShoot, horizontalOverflow, navigation, pageErrors, readMail, shot, visit } from './harness.ts';
-import { en, h1, inviteLeavers, inviteStaff, ja, joinFromInvitation, NETWORK, networkSuite, signIn, type Leaver } from './flows.ts';
+import { checkAndShoot, navigation, pageErrors, readMail, shot, visit } from './harness.ts';
+import {
+  en,
+  expectNoSideScroll,
+  h1,
+  inviteLeavers,
+  inviteStaff,
+  ja,
+  joinFromInvitation,
+  mainText,
+  NETWORK,
+  networkSuite,
+  signIn,
+  tokyoDate,
+  type Leaver,
+} from './flows.ts';
 
 const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const DEPARTMENT = '生産技術部';
@@ -45,20 +59,6 @@ const EVENT = {
 
 const E = ja.events;
 const C = ja.attendance.checkIn;
-
-/** YYYY-MM-DD, `days` from today in Tokyo (the network's and the event's zone). */
-function tokyoDate(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
-async function mainText(page: Page): Promise<string> {
-  return (await page.locator('main').textContent()) ?? '';
-}
-
-async function expectNoSideScroll(page: Page, width: number): Promise<void> {
-  const o = await horizontalOverflow(page);
-  expect(o.scrollWidth, `${page.url()} scrolls sideways (${o.scrollWidth} px; wide: ${o.widest.join(', ')})`).toBeLessThanOrEqual(width + 1);
-}
 
 /** The registration box of the event page. */
 const registrationBox = (page: Page): Locator => page.locator('main #registration');

@@ -7,7 +7,7 @@ import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, expect } from 'vitest';
 import { fmt, messages, type Locale } from '../src/shared/i18n/index.ts';
-import { launchBrowser, navigation, newPage, readMail, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
+import { horizontalOverflow, launchBrowser, navigation, newPage, readMail, startServer, suiteSetup, visit, type ServerHandle } from './harness.ts';
 
 export const ja = messages('ja');
 export const en = messages('en');
@@ -240,4 +240,20 @@ export async function inviteStaff(
   const secret = role === 'community_manager' ? await enrolTwoFactor(page, person.password) : '';
   expect(new URL(page.url()).pathname).toBe('/');
   return secret;
+}
+
+/** The text of the page's main element. */
+export async function mainText(page: Page): Promise<string> {
+  return (await page.locator('main').textContent()) ?? '';
+}
+
+/** Fails when the page is wider than `width` CSS px (it would scroll sideways on that phone), naming a few wide elements. */
+export async function expectNoSideScroll(page: Page, width: number): Promise<void> {
+  const o = await horizontalOverflow(page);
+  expect(o.scrollWidth, `${page.url()} scrolls sideways (${o.scrollWidth} px; wide: ${o.widest.join(', ')})`).toBeLessThanOrEqual(width + 1);
+}
+
+/** YYYY-MM-DD, `days` from today in Tokyo (the network's zone in these tests). */
+export function tokyoDate(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
 }
