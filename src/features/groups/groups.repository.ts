@@ -233,11 +233,8 @@ export async function findActivePersonByEmail(db: Db, email: string, viewerId: s
   return row ?? null;
 }
 
-/**
- * Active members of a group that `forId` may contact (not `forId`, not blocked either way with
- * them): everyone, to resolve a mention, or the managers, to tell them about a request.
- */
-export async function contactableMembers(db: Db, groupId: string, forId: string, opts: { managersOnly: boolean }): Promise<PersonRow[]> {
+/** The active managers of a group to tell about `aboutId`'s request (not those blocked either way with them: no contact). */
+export async function managersToTell(db: Db, groupId: string, aboutId: string): Promise<PersonRow[]> {
   return db
     .select(personColumns)
     .from(groupMembers)
@@ -246,10 +243,9 @@ export async function contactableMembers(db: Db, groupId: string, forId: string,
       and(
         eq(groupMembers.groupId, groupId),
         eq(groupMembers.state, 'active'),
-        opts.managersOnly ? eq(groupMembers.role, 'manager') : undefined,
+        eq(groupMembers.role, 'manager'),
         eq(users.status, 'active'),
-        ne(users.id, forId),
-        notBlocked(forId, sql`${users.id}`),
+        notBlocked(aboutId, sql`${users.id}`),
       ),
     );
 }
@@ -302,6 +298,17 @@ export async function visibleMembers(
     card: r.card ? ((typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as DirectoryCard) : null,
   }));
   return { rows, unlisted: Number(rowsOf(counted)[0]?.n ?? 0) };
+}
+
+/**
+ * The members `authorId` may mention: those the author sees by name in the member list (so a
+ * mention never confirms that a member hidden from the directory belongs to the group), not
+ * the author, never anyone blocked either way.
+ */
+export async function mentionableMembers(db: Db, groupId: string, authorId: string, audience: Audience): Promise<PersonRow[]> {
+  const result = await db.execute(sql`select u.id as user_id, u.name, u.email, u.locale ${memberFrom(groupId, authorId, audience)}
+    and ${shownCondition(authorId, audience)} and u.id <> ${authorId}`);
+  return rowsOf(result).map((r) => ({ userId: String(r.user_id), name: String(r.name), email: String(r.email), locale: r.locale === 'en' || r.locale === 'ja' ? r.locale : null }));
 }
 
 export interface RosterRow {

@@ -493,12 +493,16 @@ describe('mentions', () => {
     const yamada = await person('alumnus', { name: `山田` });
     const outsider = await person('alumnus', { name: `部外 者${suffix}` });
     const blocker = await person('alumnus', { name: `拒否 者${suffix}` });
+    const hidden = await person('alumnus', { name: `非掲載 者${suffix}` });
     await join(id, hanako);
     await join(id, yamada);
     await join(id, blocker);
+    await join(id, hidden);
     await t.db.insert(memberBlocks).values({ blockerId: blocker.user.id, blockedId: manager.user.id });
+    await indexMissingMembers(t.db);
+    await setHidden(t.db, actorOf(hidden.user), true);
 
-    const body = `@山田 花子${suffix} さん、よろしく。＠山田花子${suffix} 再度。@部外 者${suffix} と @拒否 者${suffix} も。`;
+    const body = `@山田 花子${suffix} さん、よろしく。＠山田花子${suffix} 再度。@部外 者${suffix} と @拒否 者${suffix} と @非掲載 者${suffix} も。`;
     const threadId = await thread(id, manager, 'メンション', body);
     const mentioned = await t.db.select({ userId: groupMentions.userId }).from(groupMentions).where(eq(groupMentions.postId, threadId));
     expect(mentioned.map((r) => r.userId)).toEqual([hanako.user.id]);
@@ -511,6 +515,8 @@ describe('mentions', () => {
     expect(await t.mails({ to: yamada.user.email, template: 'groupMention' })).toHaveLength(0);
     expect(await t.mails({ to: outsider.user.email, template: 'groupMention' })).toHaveLength(0);
     expect(await t.mails({ to: blocker.user.email, template: 'groupMention' })).toHaveLength(0);
+    // Hidden from the directory: not mentionable, so a mention never confirms their membership.
+    expect(await t.mails({ to: hidden.user.email, template: 'groupMention' })).toHaveLength(0);
 
     const page = unescapeHtml((await yamada.client.get(`/groups/${id}/threads/${threadId}`)).body);
     expect(page).toContain(`<a class="mention" href="/members/${hanako.user.id}">@山田 花子${suffix}</a>`);

@@ -253,7 +253,7 @@ export async function join(db: Db, actor: Actor, groupId: string, note: string |
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await repo.putMembership(t, { groupId, userId: actor.id, state: 'requested', role: 'member', requestNote: note, createdAt: now, updatedAt: now });
-    for (const manager of await repo.contactableMembers(t, groupId, actor.id, { managersOnly: true })) {
+    for (const manager of await repo.managersToTell(t, groupId, actor.id)) {
       const locale = localeOf(manager.locale);
       await queueMail(t, {
         key: `group-request:${groupId}:${actor.id}:${now.toISOString()}:${manager.userId}`,
@@ -338,8 +338,8 @@ function requirePost(access: GroupAccess): void {
 }
 
 /**
- * Stores a new post's mentions (active members, not blocked either way with the author) and
- * mails each mentioned member once, in their language.
+ * Stores a new post's mentions (members the author sees in the member list, not blocked either
+ * way) and mails each mentioned member once, in their language.
  */
 async function mention(
   t: Db,
@@ -348,7 +348,7 @@ async function mention(
   post: { id: string; threadId: string; title: string; body: string },
   baseUrl: string,
 ): Promise<void> {
-  const candidates = await repo.contactableMembers(t, group.id, actor.id, { managersOnly: false });
+  const candidates = await repo.mentionableMembers(t, group.id, actor.id, audienceOf(actor.role));
   const ids = resolveMentions(post.body, candidates);
   if (!ids.length) return;
   await repo.insertMentions(t, post.id, ids);
