@@ -19,6 +19,7 @@ import {
   type DigestFrequency,
   type GroupKind,
   type GroupMemberState,
+  type Role,
 } from '../../db/schema.ts';
 import { DEFAULT_VISIBILITY } from '../profiles/profile.fields.ts';
 import type { DirectoryCard } from '../profiles/profile.present.ts';
@@ -253,6 +254,8 @@ export async function managersToTell(db: Db, groupId: string, aboutId: string): 
 export interface VisibleMemberRow {
   userId: string;
   name: string;
+  /** The member's role in the network (company staff are shown with it: they have no directory card). */
+  networkRole: Role;
   role: 'manager' | 'member';
   /** The directory card for the viewer's audience (null: the member is not in the directory, e.g. company staff). */
   card: DirectoryCard | null;
@@ -287,13 +290,14 @@ export async function visibleMembers(
 ): Promise<{ rows: VisibleMemberRow[]; unlisted: number }> {
   const from = memberFrom(groupId, viewerId, audience);
   const [page, counted] = await Promise.all([
-    db.execute(sql`select u.id as user_id, u.name, gm.role, de.card ${from} and ${shownCondition(viewerId, audience)}
+    db.execute(sql`select u.id as user_id, u.name, u.role as network_role, gm.role, de.card ${from} and ${shownCondition(viewerId, audience)}
       order by (gm.role = 'manager') desc, coalesce(de.sort_key, u.name_kana, u.name) collate "C", u.id limit ${limit} offset ${offset}`),
     db.execute(sql`select count(*)::int as n ${from} and not ${shownCondition(viewerId, audience)}`),
   ]);
   const rows = rowsOf(page).map((r) => ({
     userId: String(r.user_id),
     name: String(r.name),
+    networkRole: String(r.network_role) as Role,
     role: r.role === 'manager' ? ('manager' as const) : ('member' as const),
     card: r.card ? ((typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as DirectoryCard) : null,
   }));

@@ -632,8 +632,7 @@ export function MembersPage(p: { v: ViewBase; group: GroupHead; rows: VisibleMem
               <div class="member-card__body">
                 <p class="member-card__name">{row.name}</p>
                 <p class="member-card__line small">
-                  {row.userId === p.viewerId ? null : <span class="badge">{t.staff}</span>}
-                  {row.role === 'manager' ? <span class="badge badge--staff">{m.groups.manager}</span> : null}{' '}
+                  <span class="badge">{m.roles[row.networkRole]}</span> {row.role === 'manager' ? <span class="badge badge--staff">{m.groups.manager}</span> : null}{' '}
                   {row.userId === p.viewerId ? <span class="badge">{t.you}</span> : null}
                 </p>
               </div>

@@ -159,7 +159,6 @@ export const groupsEn = {
     intro: 'You see of each member what their profile shows you.',
     unlisted: '{count} more members are not listed in the directory and are not shown here.',
     unlistedOne: '1 more member is not listed in the directory and is not shown here.',
-    staff: 'Company staff',
     you: 'You',
     none: 'No members to show.',
     pagesLabel: 'Pages of members',
