@@ -18,6 +18,7 @@ import {
 import { fmt, type Messages } from '../../shared/i18n/index.ts';
 import { canonicalTimeZone, fromZonedInput, toZonedInput } from '../../shared/i18n/zoned.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
+import type { EventRow } from './audience.ts';
 
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 20_000;
@@ -96,25 +97,7 @@ export function hostEmailsOf(raw: string | undefined): string[] {
 
 /** The editor's starting values: an event being edited, or a new one (the network's zone; a group when one was asked for). */
 export function formValuesOf(
-  event: {
-    title: string;
-    description: string | null;
-    category: EventCategory;
-    format: EventFormat;
-    venueName: string | null;
-    venueAddress: string | null;
-    meetingUrl: string | null;
-    timeZone: string;
-    startsAt: Date;
-    endsAt: Date;
-    capacity: number | null;
-    registrationDeadline: Date | null;
-    questions: EventQuestion[];
-    audience: EventAudience;
-    segmentId: string | null;
-    groupId: string | null;
-    wants: Want[];
-  } | null,
+  event: EventRow | null,
   opts: { timeZone: string; hostEmails: string[]; groupId?: string | undefined },
 ): Record<string, string> {
   if (!event) {

@@ -701,6 +701,10 @@ describe('mail', () => {
     const page = await a.client.get(`/events/${id}`);
     expect(page.body).toContain(E.page.cancelled);
     expect(page.body).toContain('台風のため');
+    expect(page.body).toContain(E.register.closedCancelled);
+    // No code, no calendar entry and nothing to cancel for an event that will not take place.
+    expect(page.body).not.toContain('<svg aria-hidden="true"');
+    expect(page.body).not.toContain(`/events/${id}/registration/cancel`);
     // Cancelling again changes nothing; a cancelled event is not edited.
     expect((await operator.post(`/events/${id}/cancel`, { reason: 'もう一度' })).status).toBe(303);
     expect((await eventRow(id)).sequence).toBe(1);

@@ -148,7 +148,15 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
   const { event, registration } = p.page;
   const id = event.id;
   const full = event.capacity !== null && p.page.registered >= event.capacity;
-  const canCancel = registration && registration.state !== 'cancelled' && p.page.closed !== 'started' && p.page.closed !== 'cancelled';
+  const canCancel = registration && registration.state !== 'cancelled' && p.page.closed !== 'started';
+  if (p.page.closed === 'cancelled') {
+    return (
+      <section class="card event-registration" aria-labelledby="registration-title" id="registration">
+        <h2 id="registration-title">{e.register.title}</h2>
+        <p class="muted">{closedText(m, p.page, locale)}</p>
+      </section>
+    );
+  }
   return (
     <section class="card event-registration" aria-labelledby="registration-title" id="registration">
       <h2 id="registration-title">{registration && registration.state !== 'cancelled' ? e.status.title : e.register.title}</h2>
@@ -167,25 +175,21 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
               </p>
             </div>
           ) : null}
-          {p.page.closed !== 'cancelled' ? (
-            <>
-              <h3>{e.status.calendar}</h3>
-              <ul class="event-calendar">
-                <li>
-                  <a href={`/events/${id}/calendar.ics`} download>
-                    {e.status.ics}
-                  </a>
-                </li>
-                {p.googleUrl ? (
-                  <li>
-                    <a href={p.googleUrl} rel="noopener noreferrer">
-                      {e.status.google}
-                    </a>
-                  </li>
-                ) : null}
-              </ul>
-            </>
-          ) : null}
+          <h3>{e.status.calendar}</h3>
+          <ul class="event-calendar">
+            <li>
+              <a href={`/events/${id}/calendar.ics`} download>
+                {e.status.ics}
+              </a>
+            </li>
+            {p.googleUrl ? (
+              <li>
+                <a href={p.googleUrl} rel="noopener noreferrer">
+                  {e.status.google}
+                </a>
+              </li>
+            ) : null}
+          </ul>
         </>
       ) : null}
       {registration?.state === 'waitlisted' ? <p class="notice notice--warning">{fmt(e.status.waitlisted, { position: p.page.position ?? 1 })}</p> : null}
