@@ -237,6 +237,9 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoSummary> 
 
     await seedCommunity(db, {
       today,
+      // Events are about the future: they are placed around the real date the demo is loaded on,
+      // whatever day the generated network calls "today".
+      eventsAround: new Date(`${new Date().toISOString().slice(0, 10)}T09:00:00+09:00`),
       authorId,
       alumniIds: alumni.map((a) => userIdByEmployeeNumber.get(a.rosterEmployeeNumber!)).filter((id): id is string => Boolean(id)),
       userIdByEmail,
@@ -272,7 +275,7 @@ const demoCode = () => Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(
 /** Groups with members and threads, and events with registrations (check-ins and ratings for past ones). */
 async function seedCommunity(
   db: Db,
-  d: { today: Date; authorId: string | null; alumniIds: string[]; userIdByEmail: Map<string, string> },
+  d: { today: Date; eventsAround: Date; authorId: string | null; alumniIds: string[]; userIdByEmail: Map<string, string> },
 ): Promise<void> {
   const day = 86_400_000;
   await db.transaction(async (tx) => {
@@ -313,7 +316,7 @@ async function seedCommunity(
     // The same alumni come back to the past events, so repeat attendance has something to count.
     for (const e of DEMO_EVENTS) {
       const { day: offset, startHour, endHour, group, registrations, ...fields } = e;
-      const date = new Date(d.today.getTime() + offset * day).toISOString().slice(0, 10);
+      const date = new Date(d.eventsAround.getTime() + offset * day).toISOString().slice(0, 10);
       const startsAt = new Date(`${date}T${String(startHour).padStart(2, '0')}:00:00+09:00`);
       const endsAt = new Date(`${date}T${String(endHour).padStart(2, '0')}:00:00+09:00`);
       const publishedAt = new Date(startsAt.getTime() - 30 * day);

@@ -3,6 +3,13 @@ document.addEventListener('DOMContentLoaded', () => {
   // Move focus to the error summary so screen readers announce what to fix.
   const summary = document.querySelector('.error-summary');
   if (summary instanceof HTMLElement) summary.focus();
+  // On a phone the navigation scrolls sideways: bring the current page's link into view.
+  const nav = document.querySelector('.site-nav');
+  const current = nav?.querySelector('[aria-current="page"]');
+  if (nav instanceof HTMLElement && current instanceof HTMLElement && nav.scrollWidth > nav.clientWidth) {
+    const left = current.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+    nav.scrollLeft = left - (nav.clientWidth - current.offsetWidth) / 2;
+  }
 });
 
 // Segment editor: count the members a filter selects while it is edited (the form's
