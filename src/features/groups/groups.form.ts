@@ -64,7 +64,7 @@ export function parseGroupForm(m: Messages, values: Values, kinds: readonly Grou
 }
 
 /** The form's values for a group (or the defaults of a new one: an open, listed interest group). */
-export function groupFormValues(group: (GroupInput & { description: string | null }) | null): Values {
+export function groupFormValues(group: GroupInput | null): Values {
   if (!group) return { kind: 'interest', joinRule: 'open', listed: '1' };
   const out: Values = { name: group.name, description: group.description ?? '', kind: group.kind, joinRule: group.joinRule, listed: group.listed ? '1' : '' };
   for (const w of group.wants) out[`wants.${w}`] = '1';
