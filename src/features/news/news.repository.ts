@@ -54,7 +54,9 @@ export interface FeedRow extends PostRow {
   comments: number;
 }
 
-const commentCount = sql<number>`(select count(*)::int from post_comments pc where pc.post_id = ${posts.id} and pc.hidden_at is null)`;
+// The outer table is named in full: in a one-table query Drizzle renders ${posts.id} as a bare "id",
+// which inside this subquery would mean pc.id (and count nothing).
+const commentCount = sql<number>`(select count(*)::int from post_comments pc where pc.post_id = "posts"."id" and pc.hidden_at is null)`;
 
 /** Live readable posts, pinned first then newest; `offset` paging (news volumes are small). */
 export async function listLive(
@@ -105,7 +107,7 @@ export async function listForAdmin(db: Db, opts: { filter: AdminFilter; now: Dat
       authorName: users.name,
       comments: commentCount,
       openReports: sql<number>`(select count(*)::int from content_reports cr join post_comments pc on pc.id = cr.target_id
-        where cr.kind = 'post_comment' and cr.resolved_at is null and pc.post_id = ${posts.id})`,
+        where cr.kind = 'post_comment' and cr.resolved_at is null and pc.post_id = "posts"."id")`,
     })
     .from(posts)
     .leftJoin(segments, eq(segments.id, posts.segmentId))

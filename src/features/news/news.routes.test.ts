@@ -316,6 +316,9 @@ describe('comments, reports and moderation', () => {
     const bad = rows.find((r) => r.body === '不適切なコメント')!;
     const fine = rows.find((r) => r.body === '普通のコメント')!;
 
+    // The list counts them (the count once compared a comment with itself and was always 0).
+    expect((await reader.client.get('/news')).body).toContain(fmt(N.commentCount, { count: 2 }));
+
     const page = (await reader.client.get(`/news/${id}`)).body;
     expect(page).toContain('不適切なコメント');
     expect(page).toContain(`/news/${id}/comments/${bad.id}/report`);
@@ -329,6 +332,10 @@ describe('comments, reports and moderation', () => {
     expect(empty.body).toContain(N.errors.reasonRequired);
     expect((await reader.client.post(`/news/${id}/comments/${bad.id}/report`, { reason: '誹謗中傷です' })).status).toBe(303);
     expect((await reader.client.post(`/news/${id}/comments/${fine.id}/report`, { reason: '念のため' })).status).toBe(303);
+
+    // The editors' list shows the post's open reports.
+    const adminList = (await operator.get('/admin/news?state=published')).body;
+    expect([ja, messages('en')].some((m) => adminList.includes(fmt(m.news.admin.openReports, { count: 2 }))), 'open reports counted').toBe(true);
 
     const queue = await operator.get('/admin/news/reports');
     expect(queue.status).toBe(200);
