@@ -129,6 +129,22 @@ export async function applyProfileChanges(
   });
 }
 
+/**
+ * Adds or removes one thing the member wants from the network (e.g. the "open to returning
+ * someday" switch on the opportunities page), leaving the rest of the profile as it is.
+ */
+export async function setWant(db: Db, actor: Actor, want: Want, on: boolean, now = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const record = await repo.loadProfile(t, actor.id);
+    if (!record) throw new AppError('NOT_FOUND');
+    if (record.wants.includes(want) === on) return;
+    const wants = on ? [...record.wants, want] : record.wants.filter((w) => w !== want);
+    await repo.saveProfile(t, actor.id, { wants, updatedAt: now });
+    await refreshDirectory(t, actor.id);
+  });
+}
+
 export async function setHidden(db: Db, actor: Actor, hidden: boolean): Promise<void> {
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;

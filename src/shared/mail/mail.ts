@@ -186,6 +186,9 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'eventReminder',
   'eventChanged',
   'eventCancelled',
+  // About an application the person made themselves (opportunities).
+  'applicationReceived',
+  'applicationUpdated',
 ]);
 
 /**
