@@ -172,18 +172,21 @@ export async function dueForFeedback(db: Db, from: Date, to: Date, keyPrefix: st
 // ---------------------------------------------------------------- figures
 
 /**
- * Every attendance (a checked-in registration of a published event) with the person it belongs
- * to: the member, else a walk-in guest by e-mail address, else that one registration (a guest
- * without an address cannot be recognised at a later event).
+ * A person across events: the member, else a walk-in guest by e-mail address, else that one
+ * registration (a guest without an address cannot be recognised at another event).
  */
-const ATTENDED = sql`
-  attended as (
-    select r.event_id, e.starts_at,
-           coalesce(r.user_id, 'mail:' || lower(r.guest_email), 'registration:' || r.id::text) as person
-    from event_registrations r
-    join events e on e.id = r.event_id
-    where r.checked_in_at is not null and e.state = 'published'
-  )`;
+const PERSON = sql`coalesce(r.user_id, 'mail:' || lower(r.guest_email), 'registration:' || r.id::text)`;
+
+/** The registration counts of one event, over its registrations `r` (grouped by event). */
+const COUNTS = sql`
+  count(r.event_id) filter (where r.state = 'registered' and not r.walk_in)::int as registered,
+  count(r.event_id) filter (where r.state = 'waitlisted')::int as waitlisted,
+  count(r.event_id) filter (where r.state = 'cancelled')::int as cancelled,
+  count(r.event_id) filter (where r.state = 'registered' and r.walk_in)::int as walk_ins,
+  count(r.event_id) filter (where r.state = 'registered' and r.checked_in_at is not null)::int as attended,
+  count(r.event_id) filter (where r.state = 'registered' and not r.walk_in and r.checked_in_at is null)::int as not_checked_in,
+  count(r.rating)::int as ratings,
+  avg(r.rating)::float8 as average_rating`;
 
 export interface EventFigures {
   id: string;
@@ -212,33 +215,8 @@ export interface EventFigures {
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
-/** The figures of the events matching `where` (a condition on `e`), newest first, in one statement. */
-async function figures(db: Db, where: SQL): Promise<EventFigures[]> {
-  const result = await db.execute(sql`
-    with ${ATTENDED},
-    firsts as (select person, min(starts_at) as first_at from attended group by person),
-    repeats as (
-      select a.event_id, count(*) filter (where f.first_at < a.starts_at)::int as repeat_attendees
-      from attended a join firsts f on f.person = a.person
-      group by a.event_id
-    )
-    select e.id, e.title, e.format, e.time_zone, e.starts_at, e.ends_at, e.capacity,
-      count(r.id) filter (where r.state = 'registered' and not r.walk_in)::int as registered,
-      count(r.id) filter (where r.state = 'waitlisted')::int as waitlisted,
-      count(r.id) filter (where r.state = 'cancelled')::int as cancelled,
-      count(r.id) filter (where r.state = 'registered' and r.walk_in)::int as walk_ins,
-      count(r.id) filter (where r.state = 'registered' and r.checked_in_at is not null)::int as attended,
-      count(r.id) filter (where r.state = 'registered' and not r.walk_in and r.checked_in_at is null)::int as not_checked_in,
-      coalesce(max(rp.repeat_attendees), 0)::int as repeat_attendees,
-      count(r.rating)::int as ratings,
-      avg(r.rating)::float8 as average_rating
-    from events e
-    left join event_registrations r on r.event_id = e.id
-    left join repeats rp on rp.event_id = e.id
-    where ${where}
-    group by e.id
-    order by e.starts_at desc, e.id`);
-  return rowsOf(result).map((r) => ({
+function figuresOf(rows: Record<string, unknown>[]): EventFigures[] {
+  return rows.map((r) => ({
     id: String(r.id),
     title: String(r.title),
     format: r.format as EventRow['format'],
@@ -246,37 +224,78 @@ async function figures(db: Db, where: SQL): Promise<EventFigures[]> {
     startsAt: toDate(r.starts_at),
     endsAt: toDate(r.ends_at),
     capacity: r.capacity === null ? null : Number(r.capacity),
-    registered: Number(r.registered),
-    waitlisted: Number(r.waitlisted),
-    cancelled: Number(r.cancelled),
-    walkIns: Number(r.walk_ins),
-    attended: Number(r.attended),
-    notCheckedIn: Number(r.not_checked_in),
-    repeatAttendees: Number(r.repeat_attendees),
-    ratings: Number(r.ratings),
-    averageRating: r.average_rating === null ? null : Number(r.average_rating),
+    registered: Number(r.registered ?? 0),
+    waitlisted: Number(r.waitlisted ?? 0),
+    cancelled: Number(r.cancelled ?? 0),
+    walkIns: Number(r.walk_ins ?? 0),
+    attended: Number(r.attended ?? 0),
+    notCheckedIn: Number(r.not_checked_in ?? 0),
+    repeatAttendees: Number(r.repeat_attendees ?? 0),
+    ratings: Number(r.ratings ?? 0),
+    averageRating: r.average_rating === null || r.average_rating === undefined ? null : Number(r.average_rating),
   }));
 }
 
+/** An attendance: a checked-in registration `r` (still registered) of a published event `e`. */
+const attendedAt = (r: string, e: string) => sql.raw(`${r}.state = 'registered' and ${r}.checked_in_at is not null and ${e}.state = 'published'`);
+
+/**
+ * One event's figures. Its repeat attendees are found from its own attendees: members through the
+ * index on user_id, walk-in guests by address — the history is never read as a whole.
+ */
 export async function eventFigures(db: Db, eventId: string): Promise<EventFigures | null> {
-  const [row] = await figures(db, sql`e.id = ${eventId}`);
-  return row ?? null;
+  const earlier = (match: SQL) => sql`exists (
+    select 1 from event_registrations r2 join events e2 on e2.id = r2.event_id
+    where ${match} and ${attendedAt('r2', 'e2')} and e2.starts_at < e.starts_at)`;
+  const result = await db.execute(sql`
+    select e.id, e.title, e.format, e.time_zone, e.starts_at, e.ends_at, e.capacity, ${COUNTS},
+      (select count(*)::int from event_registrations m
+        where m.event_id = e.id and ${attendedAt('m', 'e')} and (
+          (m.user_id is not null and ${earlier(sql`r2.user_id = m.user_id`)})
+          or (m.user_id is null and m.guest_email is not null and ${earlier(sql`r2.user_id is null and lower(r2.guest_email) = lower(m.guest_email)`)})
+        )) as repeat_attendees
+    from events e
+    left join event_registrations r on r.event_id = e.id
+    where e.id = ${eventId}
+    group by e.id`);
+  return figuresOf(rowsOf(result))[0] ?? null;
 }
 
-/** Published events that ended in [since, now) (since null: all of them). */
+/**
+ * Published events that ended in [since, now) (since null: all of them), newest first, in one
+ * statement. Every registration is read once: a window over each person's attendances gives
+ * their first, and an attendance after it is a repeat. (No self-join: without statistics, as on
+ * the embedded database, the planner took a join of the history with itself for a nested loop.)
+ */
 export async function pastEventFigures(db: Db, since: Date | null, now: Date): Promise<EventFigures[]> {
-  return figures(db, sql`e.state = 'published' and e.ends_at < ${at(now)} ${since ? sql`and e.ends_at >= ${at(since)}` : sql``}`);
+  const result = await db.execute(sql`
+    select e.id, e.title, e.format, e.time_zone, e.starts_at, e.ends_at, e.capacity,
+      p.registered, p.waitlisted, p.cancelled, p.walk_ins, p.attended, p.not_checked_in, p.repeat_attendees, p.ratings, p.average_rating
+    from events e
+    left join (
+      select r.event_id, ${COUNTS}, count(r.event_id) filter (where r.repeat)::int as repeat_attendees
+      from (
+        select a.*, a.attended and min(case when a.attended then a.starts_at end) over (partition by a.person) < a.starts_at as repeat
+        from (
+          select r.event_id, r.state, r.walk_in, r.checked_in_at, r.rating, e.starts_at, ${PERSON} as person, ${attendedAt('r', 'e')} as attended
+          from event_registrations r join events e on e.id = r.event_id
+        ) a
+      ) r
+      group by r.event_id
+    ) p on p.event_id = e.id
+    where e.state = 'published' and e.ends_at < ${at(now)} ${since ? sql`and e.ends_at >= ${at(since)}` : sql``}
+    order by e.starts_at desc, e.id`);
+  return figuresOf(rowsOf(result));
 }
 
 /** People who attended an event that started in [since, now], and how many of them attended two or more of those. */
 export async function repeatAttendance(db: Db, since: Date, now: Date): Promise<{ attendees: number; repeaters: number }> {
   const result = await db.execute(sql`
-    with ${ATTENDED},
-    recent as (
-      select person, count(distinct event_id) as events
-      from attended
-      where starts_at >= ${at(since)} and starts_at <= ${at(now)}
-      group by person
+    with recent as (
+      select ${PERSON} as person, count(distinct r.event_id) as events
+      from event_registrations r join events e on e.id = r.event_id
+      where ${attendedAt('r', 'e')} and e.starts_at >= ${at(since)} and e.starts_at <= ${at(now)}
+      group by 1
     )
     select count(*)::int as attendees, count(*) filter (where events >= 2)::int as repeaters from recent`);
   const [row] = rowsOf(result);
