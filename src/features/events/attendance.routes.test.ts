@@ -221,6 +221,9 @@ describe('check-in by code', () => {
     expect(desk.status).toBe(200);
     expect(desk.body).toContain(A.checkIn.closedCancelled);
     expect(desk.body).not.toContain('name="code"');
+    const qr = await operator.client.get(`/events/${cancelled}/check-in?code=${reg.code}`);
+    expect(qr.body).toContain(A.checkIn.result.ready);
+    expect(qr.body).not.toContain('name="code"');
     expect((await operator.client.post(`/events/${cancelled}/check-in`, { code: reg.code })).status).toBe(409);
     expect((await registration(reg.id)).checkedInAt).toBeNull();
   });

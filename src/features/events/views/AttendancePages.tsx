@@ -41,7 +41,7 @@ const TONE: Record<Outcome['kind'], { tone: string; mark: string }> = {
   notFound: { tone: 'error', mark: '×' },
 };
 
-function ResultPanel(p: { v: AttendanceBase; eventId: string; timeZone: string; outcome: Outcome; code: string; now: Date }) {
+function ResultPanel(p: { v: AttendanceBase; eventId: string; timeZone: string; outcome: Outcome; code: string; open: boolean; now: Date }) {
   const { m, locale } = p.v;
   const r = m.attendance.checkIn.result;
   const o = p.outcome;
@@ -90,7 +90,7 @@ function ResultPanel(p: { v: AttendanceBase; eventId: string; timeZone: string; 
           ) : null}
         </dl>
       ) : null}
-      {o.kind === 'ready' ? (
+      {o.kind === 'ready' && p.open ? (
         <form method="post" action={`/events/${p.eventId}/check-in`} class="checkin-confirm">
           <CsrfField token={p.v.csrfToken} />
           <input type="hidden" name="code" value={p.code} />
@@ -126,7 +126,7 @@ export function CheckInPage(p: {
       <p class="lead">{event.title}</p>
       <p class="muted">{whenText(event, p.v.locale)}</p>
       <ErrorSummary m={m} errors={errors} />
-      {p.outcome ? <ResultPanel v={p.v} eventId={event.id} timeZone={event.timeZone} outcome={p.outcome} code={p.code} now={p.now} /> : null}
+      {p.outcome ? <ResultPanel v={p.v} eventId={event.id} timeZone={event.timeZone} outcome={p.outcome} code={p.code} open={p.desk.open} now={p.now} /> : null}
       <dl class="stats" aria-label={k.counts}>
         <div>
           <dt>{k.checkedIn}</dt>
