@@ -84,6 +84,8 @@ export const AUDIT_ACTIONS = [
   'feedback.state_changed',
   'message.reported',
   'message.hidden',
+  'message.report_dismissed',
+  'message.assigned',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

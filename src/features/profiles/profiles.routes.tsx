@@ -9,6 +9,7 @@ import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
+import { messageLinkFor } from '../messages/messages.links.ts';
 import { parseLinkedInExport } from './linkedin.ts';
 import { proposeChanges, readPickedChanges } from './linkedin.proposal.ts';
 import { PHOTO_KEY } from './photo.ts';
@@ -189,7 +190,8 @@ export const profileRoutes = new Hono<AppEnv>()
     const id = c.req.param('id');
     if (id === actor.id) return c.redirect('/profile', 303);
     const profile = await profiles.viewProfile(deps(c).db, deps(c).config, actor, id);
-    return page(c, profile.name ?? '', <MemberPage v={base(c)} profile={profile} canSeeHr={can(actor, 'directory.viewHrFacts')} />);
+    const messageHref = messageLinkFor({ role: actor.role, secretariat: can(actor, 'messages.secretariat') }, profile);
+    return page(c, profile.name ?? '', <MemberPage v={base(c)} profile={profile} canSeeHr={can(actor, 'directory.viewHrFacts')} messageHref={messageHref} />);
   })
   .get('/members/:id/photo/:key', allow('verified'), async (c) => {
     const key = c.req.param('key');

@@ -186,6 +186,8 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'eventReminder',
   'eventChanged',
   'eventCancelled',
+  // The company's answer in a conversation the member wrote in (messages).
+  'messageCompanyReply',
   // About an application the person made themselves (opportunities).
   'applicationReceived',
   'applicationUpdated',

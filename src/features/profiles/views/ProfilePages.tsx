@@ -268,7 +268,7 @@ export function OwnProfilePage(p: {
   );
 }
 
-export function MemberPage({ v, profile, canSeeHr }: { v: ViewBase; profile: PresentedProfile; canSeeHr: boolean }) {
+export function MemberPage({ v, profile, canSeeHr, messageHref }: { v: ViewBase; profile: PresentedProfile; canSeeHr: boolean; messageHref: string | null }) {
   const { m, csrfToken } = v;
   return (
     <div class="narrow-wide">
@@ -276,6 +276,13 @@ export function MemberPage({ v, profile, canSeeHr }: { v: ViewBase; profile: Pre
         <a href="/members">{m.profiles.profile.backToDirectory}</a>
       </p>
       <ProfileView v={v} p={profile} />
+      {messageHref ? (
+        <p>
+          <a class="button" href={messageHref}>
+            {m.messages.sendMessage}
+          </a>
+        </p>
+      ) : null}
       {canSeeHr ? (
         <p>
           <a class="button button--secondary" href={`/members/${encodeURIComponent(profile.userId)}/hr`}>
