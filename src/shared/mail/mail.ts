@@ -186,6 +186,9 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'eventReminder',
   'eventChanged',
   'eventCancelled',
+  // About a referral or a reward of the person's own (referrals, rewards).
+  'referralStatus',
+  'rewardStatus',
   // The company's answer in a conversation the member wrote in (messages).
   'messageCompanyReply',
   // About an application the person made themselves (opportunities).
