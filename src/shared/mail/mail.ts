@@ -179,6 +179,14 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'signupApproved',
   'signupMoreInfo',
   'signupDeclined',
+  // About the person's own request or feedback, or a request assigned to them (requests).
+  'requestAssigned',
+  'requestReplied',
+  'requestRequesterReplied',
+  'requestStateChanged',
+  'feedbackReplied',
+  'feedbackStateChanged',
+  'feedbackUseful',
   // About an event registration the person made themselves.
   'eventConfirmed',
   'eventWaitlisted',
