@@ -396,3 +396,68 @@ describe('rewards earned by a referral', () => {
     expect(await t.db.select().from(rewardRules).where(and(eq(rewardRules.trigger, 'referral_submitted'), eq(rewardRules.active, true)))).toHaveLength(0);
   });
 });
+
+// ---------------------------------------------------------------- every route of referrals and rewards × every role
+
+describe('every referral and reward route × every role, with unknown ids and empty forms', () => {
+  it('answers 200/303/404 to whom it admits and 403 (401/303 signed out) to the others, never a 500', async () => {
+    const STAFF = ['employee', 'manager', 'community_manager', 'operator'];
+    const ALL = ['alumnus', ...STAFF];
+    const routes: [string, string, string[]][] = [
+      ['GET', '/opportunities/:id/refer', ALL],
+      ['POST', '/opportunities/:id/refer', ALL],
+      ['GET', '/referrals', ALL],
+      ['GET', '/admin/referrals', STAFF],
+      ['GET', '/admin/referrals/:id', STAFF],
+      ['POST', '/admin/referrals/:id/stage', STAFF],
+      ['POST', '/admin/referrals/:id/assign', ['operator']],
+      ['POST', '/admin/referrals/:id/notes', STAFF],
+      ['GET', '/rewards', ALL],
+      ['GET', '/admin/rewards', ['operator']],
+      ['POST', '/admin/rewards/rules/:trigger', ['operator']],
+      ['POST', '/admin/rewards/rules/:trigger/stop', ['operator']],
+      ['POST', '/admin/rewards/:id/approve', ['operator']],
+      ['POST', '/admin/rewards/:id/pay', ['operator']],
+      ['POST', '/admin/rewards/:id/cancel', ['operator']],
+    ];
+    const viewers: [string, Client][] = [['anonymous', t.client()]];
+    for (const kind of ['alumnus', 'employee', 'manager', 'community_manager', 'operator'] as const) viewers.push([kind, (await t.signedIn(kind)).client]);
+    const failures: string[] = [];
+    for (const [method, pattern, admitted] of routes) {
+      for (const [name, client] of viewers) {
+        for (const id of [randomUUID(), 'garbage']) {
+          const url = pattern.replace(/:\w+/g, id);
+          const res = method === 'GET' ? await client.get(url) : await client.post(url, {});
+          const ok =
+            name === 'anonymous'
+              ? res.status === (method === 'GET' ? 303 : 401)
+              : admitted.includes(name)
+                ? [200, 303, 404].includes(res.status) && (!pattern.includes(':') || res.status === 404)
+                : res.status === 403;
+          if (!ok) failures.push(`${method} ${url} as ${name} → ${res.status}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- two clicks at once
+
+describe('concurrent stage changes', () => {
+  it('two staff moving one referral to hired at the same moment record one change and earn one reward', async () => {
+    expect((await operator.post('/admin/rewards/rules/referral_hired', { 'kind-referral_hired': 'points', 'amount-referral_hired': '500', 'description-referral_hired': '入社のお礼' })).status).toBe(303);
+    const second = await t.newSession(await t.createUser('operator', { twoFactor: true }));
+    const { client, user } = await member('alumnus');
+    const id = await refer(client, await posting());
+    await move(operator, id, 'offer');
+    const results = await Promise.all([move(operator, id, 'hired'), move(second, id, 'hired'), move(operator, id, 'hired')]);
+    expect(results.map((r) => r.status)).toEqual([303, 303, 303]);
+    const toHired = await t.db.select().from(caseHistory).where(and(eq(caseHistory.caseId, id), eq(caseHistory.toState, 'hired')));
+    expect(toHired).toHaveLength(1);
+    const audits = await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, id), eq(auditEvents.action, 'referral.stage_changed')));
+    expect(audits).toHaveLength(2);
+    expect(await t.db.select().from(rewards).where(and(eq(rewards.userId, user.id), eq(rewards.trigger, 'referral_hired')))).toHaveLength(1);
+    expect((await t.mails({ to: user.email, template: 'referralStatus' })).filter((m) => m.text.includes(R.statuses.hired))).toHaveLength(1);
+  });
+});
