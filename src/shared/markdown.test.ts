@@ -25,6 +25,13 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<a href="https://example.com/logo.png" rel="nofollow noopener noreferrer ugc">ロゴ</a>');
     expect(html).not.toMatch(/href="javascript:/);
   });
+
+  it('headingsFrom: the shallowest heading takes that level, deeper ones keep their distance', () => {
+    expect(renderMarkdown('## 内容\n\n### 詳細')).toBe('<h4>内容</h4>\n<h5>詳細</h5>\n');
+    expect(renderMarkdown('## 内容\n\n### 詳細\n\n###### 末尾', { headingsFrom: 3 })).toBe('<h3>内容</h3>\n<h4>詳細</h4>\n<h6>末尾</h6>\n');
+    expect(renderMarkdown('# 内容', { headingsFrom: 3 })).toBe('<h3>内容</h3>\n');
+    expect(renderMarkdown('本文だけ', { headingsFrom: 3 })).toBe('<p>本文だけ</p>\n');
+  });
 });
 
 describe('markdownToText', () => {

@@ -25,23 +25,31 @@ function create(): MarkdownIt {
     tokens[idx]!.attrSet('rel', 'nofollow noopener noreferrer ugc');
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
-  // Headings inside a post start at level 3: the page owns h1 and h2.
-  md.renderer.rules.heading_open = (tokens, idx) => {
-    const level = Math.min(6, Number(tokens[idx]!.tag.slice(1)) + 2);
-    return `<h${level}>`;
+  // Headings inside a post start at level 3: the page owns h1 and h2. With `headingsFrom`, the
+  // text's shallowest heading takes that level instead (a description under the page's h2 whose
+  // author started at `##` would otherwise skip a level).
+  const level = (tokens: { tag: string; type: string }[], idx: number, env: RenderEnv) => {
+    const own = Number(tokens[idx]!.tag.slice(1));
+    if (!env.headingsFrom) return Math.min(6, own + 2);
+    env.shallowest ??= Math.min(...tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1))));
+    return Math.min(6, own - env.shallowest + env.headingsFrom);
   };
-  md.renderer.rules.heading_close = (tokens, idx) => {
-    const level = Math.min(6, Number(tokens[idx]!.tag.slice(1)) + 2);
-    return `</h${level}>\n`;
-  };
+  md.renderer.rules.heading_open = (tokens, idx, _options, env: RenderEnv) => `<h${level(tokens, idx, env)}>`;
+  md.renderer.rules.heading_close = (tokens, idx, _options, env: RenderEnv) => `</h${level(tokens, idx, env)}>\n`;
   return md;
+}
+
+interface RenderEnv {
+  headingsFrom?: number;
+  shallowest?: number;
 }
 
 const md = create();
 
-/** Markdown → sanitised HTML. */
-export function renderMarkdown(source: string): string {
-  return md.render(source);
+/** Markdown → sanitised HTML; `headingsFrom` (3–6): the level of the text's shallowest heading (default: `#` is h3). */
+export function renderMarkdown(source: string, opts: { headingsFrom?: number } = {}): string {
+  const env: RenderEnv = opts.headingsFrom ? { headingsFrom: opts.headingsFrom } : {};
+  return md.render(source, env);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventQuestion } from '../../db/schema.ts';
 import { messages } from '../../shared/i18n/index.ts';
-import { answerField, hostEmailsOf, parseAnswers, parseEventForm, sourceOf, type EditorChoices } from './event.form.ts';
+import { answerField, COMMON_TIME_ZONES, hostEmailsOf, parseAnswers, parseEventForm, questionRowsOf, sourceOf, timeZoneChoices, type EditorChoices } from './event.form.ts';
 
 const m = messages('ja');
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -106,5 +106,27 @@ describe('small readers', () => {
     expect(sourceOf('newsletter:0b6f3c1e-8a1d-4c55-9a0e-2f4b8c9d7e61')).toBe('newsletter:0b6f3c1e-8a1d-4c55-9a0e-2f4b8c9d7e61');
     expect(sourceOf('post:abc_1.2')).toBe('post:abc_1.2');
     for (const bad of ['', ' ', '<script>', 'a b', 'x'.repeat(81), ':leading', undefined]) expect(sourceOf(bad), String(bad)).toBeNull();
+  });
+});
+
+describe('the editor’s question blocks and zone choices', () => {
+  it('shows the blocks with something typed plus one empty block, or as many as asked for, between 1 and 5', () => {
+    expect(questionRowsOf({})).toBe(1);
+    expect(questionRowsOf({ q1Label: '食事の制限' })).toBe(2);
+    // A block counts once anything is in it: a question text, choices, or the id of a saved question.
+    expect(questionRowsOf({ q3Options: '赤\n青' })).toBe(4);
+    expect(questionRowsOf({ q2Id: 'q0123abcd' })).toBe(3);
+    expect(questionRowsOf({ q1Label: '   ' })).toBe(1);
+    expect(questionRowsOf({ q1Label: 'a', questionRows: '4' })).toBe(4);
+    expect(questionRowsOf({ q5Label: 'a' })).toBe(5);
+    for (const forged of ['99', '-1', 'abc', '']) expect(questionRowsOf({ questionRows: forged }), forged).toBeLessThanOrEqual(5);
+    expect(questionRowsOf({ questionRows: '-1' })).toBe(1);
+  });
+
+  it('offers the network’s zone first, then an event’s own uncommon zone, then the common ones once each', () => {
+    expect(timeZoneChoices(undefined, 'Asia/Tokyo')).toEqual([...COMMON_TIME_ZONES]);
+    expect(timeZoneChoices('america/lima', 'Asia/Tokyo').slice(0, 3)).toEqual(['Asia/Tokyo', 'America/Lima', 'Pacific/Auckland']);
+    expect(timeZoneChoices('Mars/Olympus', 'Europe/London').slice(0, 2)).toEqual(['Europe/London', 'Asia/Tokyo']);
+    expect(new Set(timeZoneChoices('Europe/London', 'Europe/London')).size).toBe(COMMON_TIME_ZONES.length);
   });
 });

@@ -36,6 +36,61 @@ export const MAX_REASON = 1_000;
 
 export type Intent = 'draft' | 'publish';
 
+/**
+ * The zones the editor offers (any IANA zone is still accepted): Japan first, then where
+ * alumni of Japanese companies commonly gather, east to west.
+ */
+export const COMMON_TIME_ZONES = [
+  'Asia/Tokyo',
+  'Pacific/Auckland',
+  'Australia/Sydney',
+  'Asia/Seoul',
+  'Asia/Shanghai',
+  'Asia/Taipei',
+  'Asia/Hong_Kong',
+  'Asia/Manila',
+  'Asia/Singapore',
+  'Asia/Bangkok',
+  'Asia/Ho_Chi_Minh',
+  'Asia/Jakarta',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/Berlin',
+  'Europe/Paris',
+  'Europe/London',
+  'UTC',
+  'America/Sao_Paulo',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+] as const;
+
+/** The editor's zone choices: the network's zone, the event's own when it is not a common one, then the common ones. */
+export function timeZoneChoices(current: string | undefined, networkZone: string): string[] {
+  const own = canonicalTimeZone(current ?? '');
+  return [...new Set([networkZone, ...(own ? [own] : []), ...COMMON_TIME_ZONES])];
+}
+
+/**
+ * How many question blocks the editor shows: every block with something typed in it and one
+ * empty block, or more when the organiser asked for more (`questionRows`, carried by the form).
+ */
+export function questionRowsOf(values: Record<string, string>): number {
+  let used = 0;
+  for (let n = 1; n <= MAX_QUESTIONS; n++) {
+    if (text(values[`q${n}Label`]) || text(values[`q${n}Options`]) || values[`q${n}Id`]) used = n;
+  }
+  const asked = Number.parseInt(values.questionRows ?? '', 10);
+  return Math.min(MAX_QUESTIONS, Math.max(used + 1, Number.isInteger(asked) ? asked : 0));
+}
+
+/** The editor's "add a question" button was pressed: the form comes back with one more empty block, nothing saved. */
+export function addsQuestion(values: Record<string, string>): boolean {
+  return values.intent === 'addQuestion';
+}
+
 export interface EventInput {
   title: string;
   description: string | null;

@@ -41,6 +41,8 @@ export interface ListRow extends EventRow {
   registered: number;
   /** The viewer's registration state, if any. */
   myState: RegistrationState | null;
+  /** The name of the group a group event is for. */
+  groupName: string | null;
 }
 
 export type ListKind = 'upcoming' | 'past' | 'mine';
@@ -53,6 +55,7 @@ const outerEventId = sql`"events"."id"`;
 const registeredCount = sql<number>`(select count(*)::int from event_registrations r where r.event_id = ${outerEventId} and r.state = 'registered')`;
 const myStateOf = (userId: string) =>
   sql<RegistrationState | null>`(select r.state from event_registrations r where r.event_id = ${outerEventId} and r.user_id = ${userId})`;
+const groupNameOf = sql<string | null>`(select g.name from groups g where g.id = "events"."group_id")`;
 const mineActive = (userId: string) =>
   sql`exists (select 1 from event_registrations r where r.event_id = ${outerEventId} and r.user_id = ${userId} and r.state in ('registered', 'waitlisted'))`;
 
@@ -69,7 +72,7 @@ export async function listEvents(db: Db, viewer: EventViewer, opts: { kind: List
   if (opts.kind === 'upcoming') where.push(or(ne(events.state, 'cancelled'), mine)!);
   if (opts.kind === 'mine') where.push(mine);
   return db
-    .select({ ...getTableColumns(events), registered: registeredCount, myState: myStateOf(viewer.userId) })
+    .select({ ...getTableColumns(events), registered: registeredCount, myState: myStateOf(viewer.userId), groupName: groupNameOf })
     .from(events)
     .where(and(...where))
     .orderBy(opts.kind === 'past' ? desc(events.startsAt) : asc(events.startsAt), asc(events.id))

@@ -390,7 +390,7 @@ describe('the editor', () => {
         expect([200, 303, 404, 409, 422], `${key} as ${kind} → ${res.status}`).toContain(res.status);
       }
     }
-    expect(seen.size).toBe(11);
+    expect(seen.size).toBe(12);
   });
 
   it('saves a draft, keeps question ids across edits, then publishes', async () => {
@@ -430,8 +430,11 @@ describe('the editor', () => {
     const row = await eventRow(id);
     expect(row.timeZone).toBe('America/New_York');
     expect(Math.abs(row.startsAt.getTime() - start.getTime())).toBeLessThan(60_000);
+    // Not the network's zone, so the zone is named; a Tokyo event's time carries none.
     const page = await operator.get(`/events/${id}`);
-    expect(page.body).toContain('(America/New_York)');
+    expect(page.body).toMatch(/〜\d\d:\d\d（[^<（）]+ \/ America\/New_York）<\/time>/);
+    const tokyo = await operator.get(`/events/${await createEvent()}`);
+    expect(tokyo.body).toMatch(/\d{4}年\d{1,2}月\d{1,2}日\([月火水木金土日]\) \d\d:\d\d〜\d\d:\d\d<\/time>/);
   });
 });
 
@@ -448,7 +451,7 @@ describe('registration', () => {
     expect(before.body).not.toContain(address);
     expect(before.body).not.toContain(url);
     expect(before.body).not.toContain('meet.example.com');
-    expect(before.body).toContain(E.page.locationHidden);
+    expect(before.body).toContain(E.page.locationHidden.hybrid);
     expect((await client.get('/events')).body).not.toContain(address);
 
     const res = await client.post(`/events/${id}/register`, {});
@@ -462,7 +465,9 @@ describe('registration', () => {
     expect(reg.checkInCode).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
     expect(after.body).toContain(reg.checkInCode);
     expect(after.body).toContain('<svg aria-hidden="true"');
-    expect(after.body).toContain('https://calendar.google.com/calendar/render?');
+    // The Google Calendar link is the short redirect, not the long Google URL.
+    expect(after.body).toContain(`href="/events/${id}/google"`);
+    expect(after.body).not.toContain('calendar.google.com');
     const ics = await client.get(`/events/${id}/calendar.ics`);
     expect(ics.body).toContain('LOCATION:');
     expect(ics.body).toContain('METHOD:PUBLISH');
@@ -632,8 +637,11 @@ describe('mail', () => {
     expect(mail.text).toContain('東京都千代田区丸の内1-1-1');
     expect(mail.text).toContain('https://meet.example.com/abc');
     expect(mail.text).toContain(`${t.config.baseUrl}/events/${id}`);
-    expect(mail.text).toContain('https://calendar.google.com/calendar/render?');
-    expect(mail.text).toContain('(Asia/Tokyo)');
+    expect(mail.text).toContain(`${t.config.baseUrl}/events/${id}/google`);
+    expect(mail.text).not.toContain('calendar.google.com');
+    // An event in the network's own zone: the time alone, with the day of the week.
+    expect(mail.text).toMatch(/日時：\d{4}年\d{1,2}月\d{1,2}日\([月火水木金土日]\) \d\d:\d\d〜\d\d:\d\d\n/);
+    expect(mail.text).not.toContain('Asia/Tokyo');
     const [row] = await ledger(user.email, 'eventConfirmed');
     const png = row!.attachments!.find((a) => a.contentType === 'image/png')!;
     expect(png.cid).toBe('check-in-qr');
@@ -767,5 +775,172 @@ describe('pages in both languages', () => {
     expect(mine.body).toContain(E.mine.registered);
     const editor = await operator.get(`/events/${id}/edit?lang=en`);
     expect(editor.body).toContain(en.events.editor.editTitle);
+  });
+});
+
+// ---------------------------------------------------------------- editor, page and list details
+
+describe('the editor’s questions and time zone', () => {
+  it('shows the filled questions and one empty block; "add a question" brings one more, keeping what was typed, up to five', async () => {
+    const blank = await operator.get('/events/new?lang=ja');
+    expect(blank.body).toContain('name="q1Label"');
+    expect(blank.body).not.toContain('name="q2Label"');
+    expect(blank.body).toContain(`>${E.editor.addQuestion}</button>`);
+
+    const title = `質問追加 ${unique()}`;
+    const typed = eventForm({ title, q1Label: '食事の制限', q1Kind: 'text', q1Required: '1', intent: 'addQuestion' });
+    // Question 1 typed, so the organiser saw it and an empty block 2; they ask for one more.
+    const more = await operator.post('/events/new', { ...typed, questionRows: '2' });
+    expect(more.status).toBe(200);
+    expect(more.body).toContain('name="q3Label"');
+    expect(more.body).not.toContain('name="q4Label"');
+    expect(more.body).toContain(`value="${title}"`);
+    expect(more.body).toContain('value="食事の制限"');
+    expect(more.body).toMatch(/id="f-q1Required" name="q1Required" value="1" checked=""/);
+    expect(more.body).toContain('name="questionRows" value="3"');
+    // The button's own action carries the fragment of the next block: the page comes back there.
+    expect(more.body).toContain('formaction="/events/new#question-4"');
+    expect(more.body).toContain('id="question-3"');
+    // Pressed again without typing anything: one more block each time, never more than five.
+    for (const [shown, expected] of [
+      [3, 4],
+      [4, 5],
+      [5, 5],
+    ] as const) {
+      const res = await operator.post('/events/new', { ...typed, questionRows: String(shown) });
+      expect(res.status).toBe(200);
+      expect(res.body).toContain(`name="q${expected}Label"`);
+      expect(res.body).not.toContain(`name="q${expected + 1}Label"`);
+      expect(res.body.includes('value="addQuestion"'), `${shown} shown`).toBe(expected < 5);
+    }
+    // Nothing was saved by adding blocks; publishing with the blocks' count in the form works.
+    expect(await t.db.select().from(events).where(eq(events.title, title))).toHaveLength(0);
+    const id = await createEvent({ ...typed, intent: 'publish', questionRows: '4' });
+    expect((await eventRow(id)).questions).toMatchObject([{ label: '食事の制限', kind: 'text', required: true }]);
+
+    // Editing an event with two questions shows those two and one empty block.
+    const two = await createEvent({ q1Label: '食事の制限', q1Kind: 'text', q2Label: '参加形態', q2Kind: 'choice', q2Options: '会場\nオンライン' });
+    const edit = await operator.get(`/events/${two}/edit`);
+    expect(edit.body).toContain('value="参加形態"');
+    expect(edit.body).toContain('name="q3Label"');
+    expect(edit.body).not.toContain('name="q4Label"');
+  });
+
+  it('the time zone is a list, the network’s zone first and chosen; an event’s uncommon zone is kept; still checked on the server', async () => {
+    const blank = await operator.get('/events/new?lang=ja');
+    expect(blank.body).toMatch(/<select id="f-timeZone" name="timeZone"[^>]*><option value="Asia\/Tokyo" selected="">[^<]*Asia\/Tokyo[^<]*<\/option>/);
+    expect(blank.body).toMatch(/<option value="America\/New_York">[^<]+（America\/New_York）<\/option>/);
+    // One catalogue string per language: no sentence glued to another with a space.
+    expect(blank.body).toContain(`id="f-registrationDeadline-hint">${E.editor.deadlineHint}</p>`);
+
+    const start = new Date(Date.now() + 5 * DAY);
+    const zone = 'America/Lima';
+    const id = await createEvent({ timeZone: zone, startsAt: local(start, zone), endsAt: local(new Date(start.getTime() + 3600_000), zone) });
+    const edit = await operator.get(`/events/${id}/edit`);
+    expect(edit.body).toContain(`<option value="${zone}" selected="">`);
+    const bad = await operator.post('/events/new', eventForm({ timeZone: 'Asia/Atlantis' }));
+    expect(bad.status).toBe(422);
+    expect(bad.body).toContain(E.errors.timeZone);
+  });
+});
+
+describe('the event page', () => {
+  it('a registered member sees their registration first, with their own answers; others see the description first', async () => {
+    const id = await createEvent({
+      description: '## 内容\n\n工場の事例を紹介します。\n\n### 持ち物\n\n名刺',
+      q1Label: '懇親会に参加されますか？',
+      q1Kind: 'choice',
+      q1Options: '参加する\n参加しない',
+      q2Label: 'ひとこと',
+      q2Kind: 'text',
+    });
+    const [q1] = (await eventRow(id)).questions;
+    const { client } = await member('alumnus');
+    const before = (await client.get(`/events/${id}`)).body;
+    expect(before.indexOf('id="about-title"')).toBeLessThan(before.indexOf('id="registration"'));
+    // The description's headings continue from the page's h2 ("About this event"): ## → h3, ### → h4.
+    expect(before).toContain('<h3>内容</h3>');
+    expect(before).toContain('<h4>持ち物</h4>');
+
+    await client.post(`/events/${id}/register`, { [`answer_${q1!.id}`]: '参加しない' });
+    const after = (await client.get(`/events/${id}`)).body;
+    expect(after.indexOf('id="registration"')).toBeLessThan(after.indexOf('id="about-title"'));
+    expect(after.indexOf('class="event-code"')).toBeLessThan(after.indexOf('id="about-title"'));
+    const answers = after.slice(after.indexOf(`<h3>${E.status.answers}</h3>`));
+    expect(answers).toContain('<dt>懇親会に参加されますか？</dt><dd class="prose">参加しない</dd>');
+    // A question left unanswered is not listed.
+    expect(answers.slice(0, answers.indexOf('</dl>'))).not.toContain('ひとこと');
+  });
+
+  it('says a given-up seat goes to the next person only when someone is waiting', async () => {
+    const id = await createEvent({ capacity: '1' });
+    const a = await member('alumnus');
+    await a.client.post(`/events/${id}/register`, {});
+    const alone = (await a.client.get(`/events/${id}`)).body;
+    expect(alone).toContain(E.status.cancel);
+    expect(alone).not.toContain(E.status.cancelHint);
+    const b = await member('alumnus');
+    await b.client.post(`/events/${id}/register`, {});
+    expect((await a.client.get(`/events/${id}`)).body).toContain(E.status.cancelHint);
+    // The waitlisted member is told what stays hidden for an event held in person: the address, not a meeting link.
+    const waiting = (await b.client.get(`/events/${id}`)).body;
+    expect(waiting).toContain(E.page.locationHidden.in_person);
+    expect(waiting).not.toContain(E.page.meetingUrl);
+  });
+
+  it('cancelling the event stands apart from the other organiser tools, in the danger style', async () => {
+    const id = await createEvent();
+    const page = (await operator.get(`/events/${id}?lang=ja`)).body;
+    expect(page).toContain(`<p class="event-danger"><a class="button button--secondary button--danger" href="/events/${id}/cancel">${E.page.cancelEvent}</a></p>`);
+    expect((await operator.get(`/events/${id}/cancel`)).body).toContain(`<button type="submit" class="button button--danger">${E.cancel.submit}</button>`);
+  });
+});
+
+describe('the Google Calendar link', () => {
+  it('/events/:id/google redirects to the entry: with the address for a registered member, without for others, 404 outside the audience', async () => {
+    const address = `東京都港区芝公園${unique()}`;
+    const id = await createEvent({ venueAddress: address, audience: 'alumni' });
+    const registered = await member('alumnus');
+    await registered.client.post(`/events/${id}/register`, {});
+    const res = await registered.client.get(`/events/${id}/google`);
+    expect(res.status).toBe(302);
+    const target = new URL(res.location!);
+    expect(`${target.origin}${target.pathname}`).toBe('https://calendar.google.com/calendar/render');
+    expect(target.searchParams.get('text')).toBe((await eventRow(id)).title);
+    expect(target.searchParams.get('ctz')).toBe('Asia/Tokyo');
+    expect(target.searchParams.get('location')).toContain(address);
+    expect(target.searchParams.get('details')).toContain(`${t.config.baseUrl}/events/${id}`);
+
+    const reader = await member('alumnus');
+    const unregistered = await reader.client.get(`/events/${id}/google`);
+    expect(unregistered.status).toBe(302);
+    expect(new URL(unregistered.location!).searchParams.get('location') ?? '').not.toContain(address);
+
+    // An employee is outside an alumni-only event: it does not exist for them.
+    const { client: employee } = await t.signedIn('employee');
+    expect((await employee.get(`/events/${id}/google`)).status).toBe(404);
+    expect((await registered.client.get(`/events/${randomUUID()}/google`)).status).toBe(404);
+    expect((await registered.client.get('/events/not-an-id/google')).status).toBe(404);
+
+    // A cancelled event has nothing to add: back to its page, which says so.
+    await operator.post(`/events/${id}/cancel`, { reason: '会場の都合' });
+    const cancelled = await registered.client.get(`/events/${id}/google`);
+    expect(cancelled.status).toBe(302);
+    expect(cancelled.location).toBe(`/events/${id}`);
+  });
+});
+
+describe('the list', () => {
+  it('names the group of a group event and calls one’s own tab “申し込んだイベント”', async () => {
+    const { user, client } = await member('alumnus');
+    const groupId = await groupWith({ members: [user] });
+    const [group] = await t.db.select().from(groups).where(eq(groups.id, groupId));
+    const id = await createEvent({ audience: 'group', groupId });
+    await client.post(`/events/${id}/register`, {});
+    const list = (await client.get('/events?when=mine')).body;
+    const card = list.slice(list.indexOf(`href="/events/${id}"`));
+    expect(card.slice(0, card.indexOf('</article>'))).toContain(fmt(E.forGroup, { name: group!.name }));
+    expect(list).toContain(`>${E.tabs.mine}</a>`);
+    expect(E.tabs.mine).toBe('申し込んだイベント');
   });
 });

@@ -9,7 +9,7 @@ import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
-import { formValuesOf, intentOf, parseAnswers, parseEventForm, parseReason, sourceOf } from './event.form.ts';
+import { addsQuestion, formValuesOf, intentOf, parseAnswers, parseEventForm, parseReason, questionRowsOf, sourceOf } from './event.form.ts';
 import * as events from './events.service.ts';
 import { checkInUrl, qrSvg } from './qr.ts';
 import { EventFormPage } from './views/EventFormPage.tsx';
@@ -44,7 +44,7 @@ async function renderEvent(c: Context<AppEnv>, id: string, form: RegistrationFor
   const data = await events.readEvent(db, actorOf(c), id);
   const seat = data.registration?.state === 'registered' && data.event.state === 'published' ? data.registration : null;
   const qr = seat ? await qrSvg(checkInUrl(config.baseUrl, id, seat.checkInCode)) : null;
-  const googleUrl = seat ? events.googleCalendarLinkFor(config, data) : null;
+  const googleUrl = seat ? events.googleCalendarPath(id) : null;
   // Where the link came from (a newsletter, a post), carried into the registration for analytics.
   const source = sourceOf(form.values.source ?? c.req.query('ref') ?? c.req.query('from'));
   return page(c, data.event.title, <EventPage v={base(c)} page={data} form={form} source={source} qrSvg={qr} googleUrl={googleUrl} />, status);
@@ -91,6 +91,7 @@ async function submitEditor(c: Context<AppEnv>, id: string | null) {
   const body = await c.req.parseBody({ all: true });
   const values = await readForm(c);
   values.wants = (Array.isArray(body.wants) ? body.wants : [body.wants]).filter((w): w is string => typeof w === 'string').join(',');
+  if (addsQuestion(values)) return renderEditor(c, id, { values: { ...values, questionRows: String(questionRowsOf(values) + 1) } });
   const published = existing?.event.state === 'published';
   const parsed = parseEventForm(m, values, { choices, now: new Date(), startFixed: published ? existing!.event.startsAt : null });
   if (!parsed.ok) return renderEditor(c, id, { values, errors: parsed.errors, status: 422 });
@@ -142,6 +143,12 @@ export const eventRoutes = new Hono<AppEnv>()
   .get('/events/:id/calendar.ics', allow('verified'), async (c) => {
     const file = await events.calendarFile(deps(c).db, deps(c).config, actorOf(c), idParam(c));
     return c.body(file.body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="${file.filename}"` });
+  })
+  // The short link in mail and on the page: a redirect, so the long Google URL never has to survive a mail client.
+  .get('/events/:id/google', allow('verified'), async (c) => {
+    const id = idParam(c);
+    const url = await events.googleCalendarLink(deps(c).db, deps(c).config, actorOf(c), id);
+    return c.redirect(url ?? `/events/${id}`, 302);
   })
   .get('/events/:id/edit', allow('verified'), (c) => renderEditor(c, idParam(c)))
   .post('/events/:id/edit', allow('verified'), (c) => submitEditor(c, idParam(c)))

@@ -21,7 +21,7 @@ import { fmt, messages, type Locale } from '../../shared/i18n/index.ts';
 import { queueMail, type MailTemplate } from '../../shared/mail/mail.ts';
 import { parseSingleAddress } from '../../shared/mail/mailer.ts';
 import { excerpt } from '../../shared/markdown.ts';
-import { networkName } from '../../shared/network.ts';
+import { getNetworkSettings, networkName } from '../../shared/network.ts';
 import { segmentChoices } from '../segments/segments.service.ts';
 import { canManageEvent, eventViewerOf, managedGroupIds, type EventRow } from './audience.ts';
 import type { EditorChoices, EventInput, Intent } from './event.form.ts';
@@ -65,6 +65,8 @@ export interface EventCard {
   capacity: number | null;
   registered: number;
   myState: RegistrationState | null;
+  /** The group a group event is for, by name. */
+  groupName: string | null;
 }
 
 /** Why registration is closed, or null when it is open. */
@@ -112,6 +114,7 @@ export async function listEvents(db: Db, actor: Actor, opts: { kind: repo.ListKi
     capacity: r.capacity,
     registered: r.registered,
     myState: r.myState,
+    groupName: r.groupName,
   }));
   return { cards, hasNext: rows.length > PAGE_SIZE };
 }
@@ -154,6 +157,8 @@ export interface EventPage {
   registration: repo.RegistrationRow | null;
   /** Place on the waitlist (1 = next), when waitlisted. */
   position: number | null;
+  /** Someone is on the waitlist: a seat given up goes to them. */
+  someoneWaiting: boolean;
   closed: ClosedReason | null;
   canManage: boolean;
   canCheckIn: boolean;
@@ -164,12 +169,13 @@ export interface EventPage {
 /** One event with what the actor may know of it. */
 export async function readEvent(db: Db, actor: Actor, id: string, now = new Date()): Promise<EventPage> {
   const event = await visibleEvent(db, actor, id, now);
-  const [canManage, host, hosts, registered, registration] = await Promise.all([
+  const [canManage, host, hosts, registered, registration, waiting] = await Promise.all([
     canManageEvent(db, actor, event),
     repo.isHost(db, id, actor.id),
     repo.hostsOf(db, id, actor.id),
     repo.countRegistered(db, id),
     repo.findRegistration(db, id, actor.id),
+    repo.firstWaitlisted(db, id, 1),
   ]);
   const mayKnowPlace = canManage || host || registration?.state === 'registered';
   let audienceName: string | null = null;
@@ -182,6 +188,7 @@ export async function readEvent(db: Db, actor: Actor, id: string, now = new Date
     registered,
     registration,
     position: registration?.state === 'waitlisted' ? await repo.waitlistPosition(db, registration) : null,
+    someoneWaiting: waiting.length > 0,
     closed: closedReason(event, now),
     canManage,
     canCheckIn: canManage || host,
@@ -194,11 +201,11 @@ export async function readEvent(db: Db, actor: Actor, id: string, now = new Date
 /** The lines saying where, for mail: format and venue for everyone, address and link only when `full`. */
 function whereText(event: EventRow, locale: Locale, full: boolean): string {
   const p = messages(locale).events.page;
-  const colon = locale === 'ja' ? ':' : ': ';
-  const lines = [`${p.format}${colon}${messages(locale).events.formats[event.format]}`];
-  if (event.venueName) lines.push(`${p.venue}${colon}${event.venueName}`);
-  if (full && event.venueAddress) lines.push(`${p.address}${colon}${event.venueAddress}`);
-  if (full && event.meetingUrl) lines.push(`${p.meetingUrl}${colon}${event.meetingUrl}`);
+  const line = (label: string, value: string) => fmt(p.fact, { label, value });
+  const lines = [line(p.format, messages(locale).events.formats[event.format])];
+  if (event.venueName) lines.push(line(p.venue, event.venueName));
+  if (full && event.venueAddress) lines.push(line(p.address, event.venueAddress));
+  if (full && event.meetingUrl) lines.push(line(p.meetingUrl, event.meetingUrl));
   return lines.join('\n');
 }
 
@@ -210,6 +217,12 @@ function locationOf(event: EventRow): string | null {
 }
 
 const eventUrl = (site: Site, id: string) => `${site.baseUrl}/events/${id}`;
+
+/**
+ * The short link that redirects to the event's Google Calendar entry (`GET /events/:id/google`):
+ * the entry itself is a URL of over a thousand characters, which mail clients wrap and break.
+ */
+export const googleCalendarPath = (id: string) => `/events/${id}/google`;
 
 /** The calendar file of an event for one person (the address only in files of people who may know it). */
 async function icsFor(db: Db, site: Site, event: EventRow, opts: { method: IcsMethod; attendee?: { name: string; email: string }; withLocation: boolean; locale: Locale; now: Date }): Promise<string> {
@@ -274,10 +287,10 @@ async function queueEventMail(
       network: await networkName(db, locale),
       name: person.name,
       title: event.title,
-      when: whenText(event, locale),
+      when: whenText(event, locale, (await getNetworkSettings(db))?.timeZone),
       where: whereText(event, locale, kind !== 'waitlisted' && kind !== 'cancelled'),
       code: registration.checkInCode,
-      google: googleLink(site, event),
+      google: `${site.baseUrl}${googleCalendarPath(event.id)}`,
       url: eventUrl(site, event.id),
       position: String(args.position ?? ''),
       reason: event.cancelReason ?? '',
@@ -412,9 +425,14 @@ export async function calendarFile(db: Db, site: Site, actor: Actor, id: string,
   return { filename: `event-${id}.ics`, body: await icsFor(db, site, event, { method: 'PUBLISH', withLocation: true, locale, now }) };
 }
 
-/** The Google Calendar link of an event, for people who may know its place. */
-export function googleCalendarLinkFor(site: Site, page: EventPage): string {
-  const { event, location } = page;
+/**
+ * Where the short Google Calendar link leads: the entry of an event the actor may see, with
+ * the address and meeting link only for people who may know them; NOT_FOUND outside the
+ * audience, and null for a cancelled event (nothing to add).
+ */
+export async function googleCalendarLink(db: Db, site: Site, actor: Actor, id: string, now = new Date()): Promise<string | null> {
+  const { event, location } = await readEvent(db, actor, id, now);
+  if (event.state === 'cancelled') return null;
   return googleLink(site, { ...event, venueAddress: location?.venueAddress ?? null, meetingUrl: location?.meetingUrl ?? null });
 }
 

@@ -58,13 +58,13 @@ const dateTimeFormats: Record<Locale, Intl.DateTimeFormatOptions> = {
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(kind: 'date' | 'dateTime' | 'time', locale: Locale, timeZone: string): Intl.DateTimeFormat {
+function formatter(kind: 'date' | 'dateTime' | 'dayDateTime' | 'time', locale: Locale, timeZone: string): Intl.DateTimeFormat {
   const key = `${kind}|${locale}|${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
     const options: Intl.DateTimeFormatOptions =
-      kind === 'dateTime'
-        ? { ...dateTimeFormats[locale], timeZone }
+      kind === 'dateTime' || kind === 'dayDateTime'
+        ? { ...dateTimeFormats[locale], ...(kind === 'dayDateTime' ? { weekday: 'short' } : {}), timeZone }
         : kind === 'time'
           ? { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }
           : { year: 'numeric', month: locale === 'ja' ? 'long' : 'short', day: 'numeric', timeZone };
@@ -77,6 +77,11 @@ function formatter(kind: 'date' | 'dateTime' | 'time', locale: Locale, timeZone:
 /** Formats an instant in the network's time zone, in the language's usual way. */
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
   return formatter('dateTime', locale, timeZone).format(date);
+}
+
+/** With the day of the week, for when something happens (an event): 2026年12月13日(日) 19:00, Sun, 13 Dec 2026, 19:00. */
+export function formatDayDateTime(date: Date, locale: Locale, timeZone: string): string {
+  return formatter('dayDateTime', locale, timeZone).format(date);
 }
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {

@@ -1,4 +1,8 @@
-/** The organisers' event editor: a plain form (no script), questions as a fixed number of rows. */
+/**
+ * The organisers' event editor: a plain form (no script). Questions show as the blocks already
+ * filled plus one empty block; "add a question" sends the form back with one more (up to the
+ * maximum), everything typed kept.
+ */
 import { EVENT_CATEGORIES, EVENT_FORMATS, WANTS } from '../../../db/schema.ts';
 import { fmt } from '../../../shared/i18n/index.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
@@ -11,8 +15,11 @@ import {
   MAX_TITLE,
   MAX_URL,
   MAX_VENUE,
+  questionRowsOf,
+  timeZoneChoices,
   type EditorChoices,
 } from '../event.form.ts';
+import { zoneName } from '../events.present.ts';
 import { EventStyles, type ViewBase } from './EventPages.tsx';
 
 export function EventFormPage(p: {
@@ -26,13 +33,17 @@ export function EventFormPage(p: {
   /** Hosts may only be chosen among the group's members (a group's manager organising). */
   hostsFromGroup: boolean;
 }) {
-  const { m, csrfToken } = p.v;
+  const { m, csrfToken, locale } = p.v;
   const e = m.events;
   const ed = e.editor;
   const val = p.values;
-  const zone = val.timeZone || p.v.timeZone;
   const action = p.id ? `/events/${p.id}/edit` : '/events/new';
-  const questionRows = Array.from({ length: MAX_QUESTIONS }, (_, i) => i + 1);
+  const rows = questionRowsOf(val);
+  const questionRows = Array.from({ length: rows }, (_, i) => i + 1);
+  const zones = timeZoneChoices(val.timeZone, p.v.timeZone).map((zone) => {
+    const name = zoneName(zone, locale);
+    return { value: zone, label: name ? fmt(ed.zoneOption, { name, zone }) : zone };
+  });
   return (
     <div class="narrow-wide">
       <EventStyles />
@@ -67,10 +78,10 @@ export function EventFormPage(p: {
         </fieldset>
         <fieldset class="card">
           <legend>{ed.time}</legend>
-          <Input m={m} name="timeZone" label={ed.timeZone} hint={ed.timeZoneHint} value={val.timeZone} error={p.errors.timeZone} maxlength={64} autocomplete="off" required />
+          <Select m={m} name="timeZone" label={ed.timeZone} hint={ed.timeZoneHint} value={val.timeZone} error={p.errors.timeZone} required options={zones} />
           <div class="grid-form">
-            <Input m={m} name="startsAt" type="datetime-local" label={ed.startsAt} hint={fmt(ed.timeHint, { zone })} value={val.startsAt} error={p.errors.startsAt} required />
-            <Input m={m} name="endsAt" type="datetime-local" label={ed.endsAt} hint={fmt(ed.timeHint, { zone })} value={val.endsAt} error={p.errors.endsAt} required />
+            <Input m={m} name="startsAt" type="datetime-local" label={ed.startsAt} hint={ed.timeHint} value={val.startsAt} error={p.errors.startsAt} required />
+            <Input m={m} name="endsAt" type="datetime-local" label={ed.endsAt} hint={ed.timeHint} value={val.endsAt} error={p.errors.endsAt} required />
           </div>
         </fieldset>
         <fieldset class="card">
@@ -81,7 +92,7 @@ export function EventFormPage(p: {
             name="registrationDeadline"
             type="datetime-local"
             label={ed.deadline}
-            hint={`${ed.deadlineHint} ${fmt(ed.timeHint, { zone })}`}
+            hint={ed.deadlineHint}
             value={val.registrationDeadline}
             error={p.errors.registrationDeadline}
           />
@@ -91,8 +102,9 @@ export function EventFormPage(p: {
           <p class="hint" id="questions-hint">
             {fmt(ed.questionsHint, { max: MAX_QUESTIONS })}
           </p>
+          <input type="hidden" name="questionRows" value={String(rows)} />
           {questionRows.map((n) => (
-            <fieldset class="event-question">
+            <fieldset class="event-question" id={`question-${n}`}>
               <legend>{fmt(ed.question, { n })}</legend>
               {val[`q${n}Id`] ? <input type="hidden" name={`q${n}Id`} value={val[`q${n}Id`]} /> : null}
               <Input m={m} name={`q${n}Label`} label={ed.questionLabel} value={val[`q${n}Label`]} error={p.errors[`q${n}Label`]} maxlength={MAX_QUESTION_LABEL} />
@@ -117,6 +129,12 @@ export function EventFormPage(p: {
               <Checkbox m={m} name={`q${n}Required`} label={ed.questionRequired} checked={val[`q${n}Required`] === '1'} />
             </fieldset>
           ))}
+          {rows < MAX_QUESTIONS ? (
+            // The page comes back scrolled to the new block (the fragment of the button's own action).
+            <button type="submit" name="intent" value="addQuestion" formaction={`${action}#question-${rows + 1}`} class="button button--secondary">
+              {ed.addQuestion}
+            </button>
+          ) : null}
         </fieldset>
         <fieldset class="card">
           <legend>{ed.people}</legend>

@@ -1,10 +1,10 @@
 /** Members' event pages: the list (upcoming, past, mine), one event with registration, and the organisers' cancel form. */
 import { raw } from 'hono/html';
-import { fmt, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
+import { fmt, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
 import { CsrfField, ErrorSummary, Radios, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { answerField, MAX_ANSWER, MAX_REASON } from '../event.form.ts';
-import { seatsText, whenText } from '../events.present.ts';
+import { momentText, seatsText, whenText } from '../events.present.ts';
 import type { EventCard, EventPage as EventPageData, ListKind } from '../events.service.ts';
 
 export interface ViewBase {
@@ -77,9 +77,10 @@ export function EventListPage(p: { v: ViewBase; kind: ListKind; cards: EventCard
                 <a href={`/events/${card.id}`}>{card.title}</a>
               </h2>
               <p class="event-card__when">
-                <time datetime={card.startsAt.toISOString()}>{whenText(card, locale)}</time>
+                <time datetime={card.startsAt.toISOString()}>{whenText(card, locale, p.v.timeZone)}</time>
               </p>
               {card.venueName ? <p class="small">{card.venueName}</p> : null}
+              {card.audience === 'group' && card.groupName ? <p class="small">{fmt(e.forGroup, { name: card.groupName })}</p> : null}
               {card.state === 'published' && p.kind !== 'past' ? <p class="small muted">{seatsText(card.capacity, card.registered, locale)}</p> : null}
             </article>
           </li>
@@ -127,7 +128,7 @@ function Questions({ m, page, form }: { m: Messages; page: EventPageData; form: 
   );
 }
 
-function closedText(m: Messages, page: EventPageData, locale: Locale): string {
+function closedText(m: Messages, page: EventPageData, locale: Locale, networkZone: string): string {
   const r = m.events.register;
   switch (page.closed) {
     case 'draft':
@@ -137,8 +138,28 @@ function closedText(m: Messages, page: EventPageData, locale: Locale): string {
     case 'started':
       return r.closedStarted;
     default:
-      return fmt(r.closedDeadline, { date: formatDateTime(page.event.registrationDeadline ?? page.event.startsAt, locale, page.event.timeZone) });
+      return fmt(r.closedDeadline, { date: momentText(page.event.registrationDeadline ?? page.event.startsAt, page.event.timeZone, locale, networkZone) });
   }
+}
+
+/** The member's own answers to the organisers' questions (questions they left unanswered are left out). */
+function MyAnswers({ m, page }: { m: Messages; page: EventPageData }) {
+  const answers = page.registration?.answers ?? {};
+  const answered = page.event.questions.filter((q) => answers[q.id]);
+  if (!answered.length) return null;
+  return (
+    <>
+      <h3>{m.events.status.answers}</h3>
+      <dl class="event-my-answers">
+        {answered.map((q) => (
+          <>
+            <dt>{q.label}</dt>
+            <dd class="prose">{answers[q.id]}</dd>
+          </>
+        ))}
+      </dl>
+    </>
+  );
 }
 
 /** The viewer's registration: the form, their place on the waitlist, or their seat with the check-in code. */
@@ -153,7 +174,7 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
     return (
       <section class="card event-registration" aria-labelledby="registration-title" id="registration">
         <h2 id="registration-title">{e.register.title}</h2>
-        <p class="muted">{closedText(m, p.page, locale)}</p>
+        <p class="muted">{closedText(m, p.page, locale, p.v.timeZone)}</p>
       </section>
     );
   }
@@ -184,7 +205,7 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
             </li>
             {p.googleUrl ? (
               <li>
-                <a href={p.googleUrl} rel="noopener noreferrer">
+                <a href={p.googleUrl} rel="noreferrer">
                   {e.status.google}
                 </a>
               </li>
@@ -193,17 +214,18 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
         </>
       ) : null}
       {registration?.state === 'waitlisted' ? <p class="notice notice--warning">{fmt(e.status.waitlisted, { position: p.page.position ?? 1 })}</p> : null}
+      {registration && registration.state !== 'cancelled' ? <MyAnswers m={m} page={p.page} /> : null}
       {registration?.state === 'cancelled' && !p.page.closed ? <p class="muted">{e.status.cancelled}</p> : null}
       {canCancel ? (
         <form method="post" action={`/events/${id}/registration/cancel`} class="event-cancel-registration">
           <CsrfField token={csrfToken} />
-          {registration.state === 'registered' ? <p class="hint">{e.status.cancelHint}</p> : null}
+          {registration.state === 'registered' && p.page.someoneWaiting ? <p class="hint">{e.status.cancelHint}</p> : null}
           <Submit label={registration.state === 'registered' ? e.status.cancel : e.status.cancelWaitlist} secondary />
         </form>
       ) : null}
       {!registration || registration.state === 'cancelled' ? (
         p.page.closed ? (
-          <p class="muted">{closedText(m, p.page, locale)}</p>
+          <p class="muted">{closedText(m, p.page, locale, p.v.timeZone)}</p>
         ) : (
           <form method="post" action={`/events/${id}/register`} novalidate>
             <CsrfField token={csrfToken} />
@@ -233,6 +255,10 @@ export function EventPage(p: {
   const pg = e.page;
   const { event, location } = p.page;
   const mine = p.page.registration?.state ?? null;
+  // Someone registered or waiting came back for their code, QR or status: on a phone it comes
+  // before a long description.
+  const registrationFirst = mine === 'registered' || mine === 'waitlisted';
+  const registration = <Registration v={p.v} page={p.page} form={p.form} source={p.source} qrSvg={p.qrSvg} googleUrl={p.googleUrl} />;
   return (
     <div class="narrow-wide">
       <EventStyles />
@@ -246,81 +272,84 @@ export function EventPage(p: {
           {event.cancelReason ? <p class="prose">{fmt(pg.cancelReason, { reason: event.cancelReason })}</p> : null}
         </div>
       ) : null}
-      <article class="event" aria-labelledby="event-title">
-        <p class="event-meta small">
-          <span>{e.categories[event.category]}</span>
-          <StateBadges m={m} state={event.state} mine={mine} />
-        </p>
-        <h1 id="event-title">{event.title}</h1>
-        <dl class="facts event-facts">
-          <dt>{pg.when}</dt>
-          <dd>
-            <time datetime={event.startsAt.toISOString()}>{whenText(event, locale)}</time>
-          </dd>
-          <dt>{pg.format}</dt>
-          <dd>{e.formats[event.format]}</dd>
-          {event.venueName ? (
-            <>
-              <dt>{pg.venue}</dt>
-              <dd>{event.venueName}</dd>
-            </>
-          ) : null}
-          {location?.venueAddress ? (
-            <>
-              <dt>{pg.address}</dt>
-              <dd class="prose">{location.venueAddress}</dd>
-            </>
-          ) : null}
-          {location?.meetingUrl ? (
-            <>
-              <dt>{pg.meetingUrl}</dt>
-              <dd>
-                <a href={location.meetingUrl} rel="noopener noreferrer">
-                  {location.meetingUrl}
-                </a>
-              </dd>
-            </>
-          ) : null}
-          <dt>{pg.seats}</dt>
-          <dd>{seatsText(event.capacity, p.page.registered, locale)}</dd>
-          {event.registrationDeadline ? (
-            <>
-              <dt>{pg.deadline}</dt>
-              <dd>
-                <time datetime={event.registrationDeadline.toISOString()}>{formatDateTime(event.registrationDeadline, locale, event.timeZone)}</time>
-              </dd>
-            </>
-          ) : null}
-          {p.page.hosts.length ? (
-            <>
-              <dt>{pg.hosts}</dt>
-              <dd>{p.page.hosts.map((h) => h.name).join(locale === 'ja' ? '、' : ', ')}</dd>
-            </>
-          ) : null}
-          {p.page.canManage || p.page.audienceName ? (
-            <>
-              <dt>{pg.audience}</dt>
-              <dd>
-                {e.audiences[event.audience]}
-                {p.page.audienceName ? (
-                  <>
-                    {': '}
-                    {event.audience === 'group' && event.groupId ? <a href={`/groups/${event.groupId}`}>{p.page.audienceName}</a> : p.page.audienceName}
-                  </>
-                ) : null}
-              </dd>
-            </>
-          ) : null}
-        </dl>
-        {location ? null : <p class="hint">{pg.locationHidden}</p>}
+      <article class="event-page" aria-labelledby="event-title">
+        <div class="event">
+          <p class="event-meta small">
+            <span>{e.categories[event.category]}</span>
+            <StateBadges m={m} state={event.state} mine={mine} />
+          </p>
+          <h1 id="event-title">{event.title}</h1>
+          <dl class="facts event-facts">
+            <dt>{pg.when}</dt>
+            <dd>
+              <time datetime={event.startsAt.toISOString()}>{whenText(event, locale, p.v.timeZone)}</time>
+            </dd>
+            <dt>{pg.format}</dt>
+            <dd>{e.formats[event.format]}</dd>
+            {event.venueName ? (
+              <>
+                <dt>{pg.venue}</dt>
+                <dd>{event.venueName}</dd>
+              </>
+            ) : null}
+            {location?.venueAddress ? (
+              <>
+                <dt>{pg.address}</dt>
+                <dd class="prose">{location.venueAddress}</dd>
+              </>
+            ) : null}
+            {location?.meetingUrl ? (
+              <>
+                <dt>{pg.meetingUrl}</dt>
+                <dd>
+                  <a href={location.meetingUrl} rel="noopener noreferrer">
+                    {location.meetingUrl}
+                  </a>
+                </dd>
+              </>
+            ) : null}
+            <dt>{pg.seats}</dt>
+            <dd>{seatsText(event.capacity, p.page.registered, locale)}</dd>
+            {event.registrationDeadline ? (
+              <>
+                <dt>{pg.deadline}</dt>
+                <dd>
+                  <time datetime={event.registrationDeadline.toISOString()}>{momentText(event.registrationDeadline, event.timeZone, locale, p.v.timeZone)}</time>
+                </dd>
+              </>
+            ) : null}
+            {p.page.hosts.length ? (
+              <>
+                <dt>{pg.hosts}</dt>
+                <dd>{p.page.hosts.map((h) => h.name).join(locale === 'ja' ? '、' : ', ')}</dd>
+              </>
+            ) : null}
+            {p.page.canManage || p.page.audienceName ? (
+              <>
+                <dt>{pg.audience}</dt>
+                <dd>
+                  {e.audiences[event.audience]}
+                  {p.page.audienceName ? (
+                    <>
+                      {pg.colon}
+                      {event.audience === 'group' && event.groupId ? <a href={`/groups/${event.groupId}`}>{p.page.audienceName}</a> : p.page.audienceName}
+                    </>
+                  ) : null}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          {location ? null : <p class="hint event-location-hint">{pg.locationHidden[event.format]}</p>}
+        </div>
+        {registrationFirst ? registration : null}
         {event.description ? (
-          <section aria-labelledby="about-title">
+          <section class="event event-about" aria-labelledby="about-title">
             <h2 id="about-title">{pg.about}</h2>
-            <div class="news-body event-body">{raw(renderMarkdown(event.description))}</div>
+            <div class="news-body event-body">{raw(renderMarkdown(event.description, { headingsFrom: 3 }))}</div>
           </section>
         ) : null}
+        {registrationFirst ? null : registration}
       </article>
-      <Registration v={p.v} page={p.page} form={p.form} source={p.source} qrSvg={p.qrSvg} googleUrl={p.googleUrl} />
       {p.page.canManage || p.page.canCheckIn ? (
         <section class="card" aria-labelledby="organiser-title">
           <h2 id="organiser-title">{pg.organiserTools}</h2>
@@ -346,14 +375,15 @@ export function EventPage(p: {
                 </a>
               </li>
             ) : null}
-            {p.page.canManage && event.state !== 'cancelled' ? (
-              <li>
-                <a class="button button--secondary" href={`/events/${event.id}/cancel`}>
-                  {pg.cancelEvent}
-                </a>
-              </li>
-            ) : null}
           </ul>
+          {/* Cancelling cannot be undone: it stands apart from the everyday tools, in the danger style. */}
+          {p.page.canManage && event.state !== 'cancelled' ? (
+            <p class="event-danger">
+              <a class="button button--secondary button--danger" href={`/events/${event.id}/cancel`}>
+                {pg.cancelEvent}
+              </a>
+            </p>
+          ) : null}
         </section>
       ) : null}
     </div>
@@ -376,7 +406,9 @@ export function CancelEventPage(p: { v: ViewBase; id: string; title: string; val
         <CsrfField token={csrfToken} />
         <TextArea m={m} name="reason" label={c.reason} hint={fmt(c.reasonHint, { max: MAX_REASON })} value={p.value} error={p.error} maxlength={MAX_REASON} rows={4} required />
         <div class="actions">
-          <Submit label={c.submit} />
+          <button type="submit" class="button button--danger">
+            {c.submit}
+          </button>
           <a class="button button--secondary" href={`/events/${p.id}`}>
             {c.keep}
           </a>
