@@ -322,9 +322,18 @@ describe('mail about messages', () => {
     // Within the hour: no second mail for this conversation.
     expect((await a.client.post(`/messages/${id}`, { body: 'もう一通' })).status).toBe(303);
     expect((await t.mails({ to: b.user.email, template: 'messageReceived' })).length).toBe(1);
-    // An hour later, one more (the sender is still allowed to write then).
-    const later = new Date(Date.now() + MAIL_GAP_MS + 60_000);
-    expect((await reply(t.db, actorOf(a.user), id, '一時間後', t.config.baseUrl, later)).ok).toBe(true);
+    // The hour is counted from the last mail, not by the clock: move that mail to a minute before
+    // some hour ends, then write two minutes later (the next clock hour) — still no mail.
+    const H = MAIL_GAP_MS;
+    const hour = Math.floor(Date.now() / H) + 10;
+    await t.db
+      .update(mailMessages)
+      .set({ key: `message:${id}:${b.user.id}:${hour}`, createdAt: new Date(hour * H + H - 60_000) })
+      .where(eq(mailMessages.id, mail.id));
+    expect((await reply(t.db, actorOf(a.user), id, '二分後', t.config.baseUrl, new Date((hour + 1) * H + 60_000))).ok).toBe(true);
+    expect((await t.mails({ to: b.user.email, template: 'messageReceived' })).length).toBe(1);
+    // An hour after the last mail, one more.
+    expect((await reply(t.db, actorOf(a.user), id, '一時間後', t.config.baseUrl, new Date((hour + 1) * H + H - 30_000))).ok).toBe(true);
     expect((await t.mails({ to: b.user.email, template: 'messageReceived' })).length).toBe(2);
     // The sender, who did not choose mail, gets none when B answers.
     expect((await b.client.post(`/messages/${id}`, { body: '返事です' })).status).toBe(303);

@@ -118,7 +118,8 @@ export function InboxPage(p: { v: ViewBase; rows: InboxRow[]; viewerId: string; 
       )}
       <Pager label={t.pagesLabel} prev={p.page > 1 ? href(p.page - 1) : null} next={p.hasNext ? href(p.page + 1) : null} prevLabel={m.messages.previous} nextLabel={m.messages.next} />
       <p class="small muted">
-        {t.mailSettings} <a href="/account/mail">{t.mailSettingsLink}</a>
+        {t.mailSettings}
+        <a href="/account/mail">{t.mailSettingsLink}</a>
       </p>
     </div>
   );
@@ -157,13 +158,7 @@ export function ThreadPage(p: { v: ViewBase; thread: Thread; viewerId: string; r
       <h1>{heading}</h1>
       {thread.kind === 'company' ? (
         <p class="muted">
-          {thread.side === 'staff' ? (
-            <>
-              {fmt(t.companyWith, { name })}. {t.staffIntro}
-            </>
-          ) : (
-            t.companyIntro
-          )}
+          {thread.side === 'staff' ? fmt(t.staffIntro, { name }) : t.companyIntro}
         </p>
       ) : null}
       {thread.truncated ? <p class="small muted">{fmt(t.olderNotShown, { count: thread.messages.length })}</p> : null}
@@ -195,7 +190,7 @@ export function ThreadPage(p: { v: ViewBase; thread: Thread; viewerId: string; r
       {thread.refusal ? (
         <RefusalNotice m={m} refusal={thread.refusal} name={name} />
       ) : (
-        <section aria-labelledby="reply-title">
+        <section class="card" aria-labelledby="reply-title">
           <h2 id="reply-title">{t.replyTitle}</h2>
           <ErrorSummary m={m} errors={{ body: p.reply.error }} />
           <form method="post" action={`/messages/${thread.id}`} novalidate>

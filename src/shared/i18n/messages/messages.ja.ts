@@ -32,9 +32,8 @@ export const messagesJa: Messages['messages'] = {
   thread: {
     back: 'メッセージ一覧',
     withMember: '{name}さんとのメッセージ',
-    companyWith: '{name}さんとのやり取り',
     companyIntro: 'あなたと会社とのやり取りです。運営事務局、または事務局から依頼を受けた社員が読んで、ここで返信します。',
-    staffIntro: '会社として返信します。メンバーには、あなたの名前に「会社」と添えて表示されます。',
+    staffIntro: '{name}さんとのやり取りです。会社として返信します。{name}さんには、あなたの名前に「会社」と添えて表示されます。',
     listLabel: 'メッセージ',
     you: 'あなた',
     asCompany: '{name}（会社）',
