@@ -82,6 +82,8 @@ export const applicationRoutes = new Hono<AppEnv>()
     const result = await applications.changeStage(deps(c).db, deps(c).config, actorOf(c), id, parsed.data, c.get('clientIp'));
     if (!result.ok) {
       if (result.reason === 'unchanged') return renderStaffPage(c, id, { stage: { values, errors: { message: m.opportunities.detail.unchanged } } }, 422);
+      // Finished: the page says so in place of the form.
+      if (result.reason === 'final') return renderStaffPage(c, id, {}, 409);
       setFlash(c, 'opportunities.detail.movedMeanwhile');
       return c.redirect(`/admin/applications/${id}`, 303);
     }

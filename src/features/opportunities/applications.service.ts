@@ -30,6 +30,7 @@ import { FINAL_STAGES, LIVE_STAGES } from './applications.repository.ts';
 import { authorizeApplicant, closedReason, visibleOpportunity } from './opportunities.service.ts';
 
 export type { ApplicationDetail, OwnApplication, PipelineCard, StageTime } from './applications.repository.ts';
+export type { CaseNote } from '../cases/cases.repository.ts';
 export { FINAL_STAGES, LIVE_STAGES } from './applications.repository.ts';
 export { PIPELINE_STAGES } from '../../db/schema.ts';
 export type { PipelineStage } from '../../db/schema.ts';
@@ -279,7 +280,7 @@ export async function readForStaff(db: Db, actor: Actor, id: string, ip?: string
 
 export type StageResult =
   | { ok: true; changed: boolean; rehired: 'done' | 'already' | 'noRoster' | null }
-  | { ok: false; reason: 'final' | 'unchanged' | 'moved' | 'invalidDate' };
+  | { ok: false; reason: 'final' | 'unchanged' | 'moved' };
 
 /**
  * Moves an application to a stage (operators), with an optional message the applicant sees; the

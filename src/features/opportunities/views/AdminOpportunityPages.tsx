@@ -6,6 +6,7 @@ import { TableWrap } from '../../../shared/views/table.tsx';
 import type { AdminOpportunityRow, EditorChoices, OpportunityRow } from '../opportunities.service.ts';
 import { MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE } from '../opportunity.form.ts';
 import { closingDate, departmentLabel, type ViewBase } from '../opportunities.present.ts';
+import { Checkboxes } from './parts.tsx';
 
 export function AdminOpportunityListPage({ v, rows, page, hasNext }: { v: ViewBase; rows: AdminOpportunityRow[]; page: number; hasNext: boolean }) {
   const { m, locale, timeZone } = v;
@@ -149,20 +150,14 @@ export function OpportunityEditorPage(p: { v: ViewBase; existing: OpportunityRow
           ) : null}
           <Checkbox m={m} name="referralsOpen" label={ed.referralsOpen} checked={val.referralsOpen === '1'} />
         </fieldset>
-        <fieldset class="card" id="f-wants" aria-describedby="f-wants-hint">
-          <legend>{ed.wants}</legend>
-          <p class="hint" id="f-wants-hint">
-            {ed.wantsHint}
-          </p>
-          <div class="choices">
-            {WANTS.map((w) => (
-              <label class="choice" for={`f-wants-${w}`}>
-                <input type="checkbox" id={`f-wants-${w}`} name="wants" value={w} checked={(val.wants ?? '').split(',').includes(w)} />
-                {m.profiles.wants[w]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Checkboxes
+          card
+          name="wants"
+          legend={ed.wants}
+          hint={ed.wantsHint}
+          options={WANTS.map((w) => ({ value: w, label: m.profiles.wants[w] }))}
+          checked={(val.wants ?? '').split(',')}
+        />
         <div class="actions">
           {state === 'open' ? (
             <button type="submit" name="intent" value="publish" class="button">

@@ -4,6 +4,7 @@ import { CsrfField, Submit } from '../../../shared/views/form.tsx';
 import type { OwnApplicationPage as PageData } from '../applications.service.ts';
 import { FINAL_STAGES } from '../applications.service.ts';
 import type { ViewBase } from '../opportunities.present.ts';
+import { Answers } from './parts.tsx';
 
 export function OwnApplicationPage({ v, page }: { v: ViewBase; page: PageData }) {
   const { m, locale, timeZone } = v;
@@ -42,28 +43,14 @@ export function OwnApplicationPage({ v, page }: { v: ViewBase; page: PageData })
       </section>
       <section aria-labelledby="yours-title">
         <h2 id="yours-title">{o.application.yours}</h2>
-        <dl class="facts">
-          {a.whatChanged ? (
-            <>
-              <dt>{o.returnForm.whatChanged}</dt>
-              <dd class="prose">{a.whatChanged}</dd>
-            </>
-          ) : null}
-          {a.whatNeeded ? (
-            <>
-              <dt>{o.returnForm.whatNeeded}</dt>
-              <dd class="prose">{a.whatNeeded}</dd>
-            </>
-          ) : null}
-          {a.reasons.length ? (
-            <>
-              <dt>{o.returnForm.reasons}</dt>
-              <dd>{a.reasons.map((r) => o.reasons[r]).join(locale === 'ja' ? '、' : ', ')}</dd>
-            </>
-          ) : null}
-          <dt>{o.application.note}</dt>
-          <dd class="prose">{a.note ?? m.common.none}</dd>
-        </dl>
+        <Answers
+          items={[
+            [o.returnForm.whatChanged, a.whatChanged],
+            [o.returnForm.whatNeeded, a.whatNeeded],
+            [o.returnForm.reasons, a.reasons.length ? a.reasons.map((r) => o.reasons[r]).join(locale === 'ja' ? '、' : ', ') : null],
+            [o.application.note, a.note ?? m.common.none],
+          ]}
+        />
       </section>
       {live ? (
         <section class="card" aria-labelledby="withdraw-title">

@@ -9,6 +9,7 @@ import { MAX_ANSWER, MAX_NOTE } from '../application.form.ts';
 import type { OwnApplication } from '../applications.service.ts';
 import type { OpportunityCard, OpportunityPage as OpportunityPageData } from '../opportunities.service.ts';
 import { closingDate, departmentLabel, type ViewBase } from '../opportunities.present.ts';
+import { Checkboxes } from './parts.tsx';
 
 /** The source hidden field: where the visit came from, carried into what the member creates. */
 function SourceField({ source }: { source: string | null }) {
@@ -196,7 +197,10 @@ export function OpportunityPage(p: { v: ViewBase; page: OpportunityPageData; sou
           </>
         ) : null}
       </dl>
-      <div>{raw(renderMarkdown(op.description))}</div>
+      <section aria-labelledby="about-title">
+        <h2 id="about-title">{o.page.about}</h2>
+        <div>{raw(renderMarkdown(op.description))}</div>
+      </section>
       {p.page.canRefer ? (
         <p>
           <a class="button button--secondary" href={p.source ? withSource(referHref, p.source, p.v.baseUrl) : referHref}>
@@ -248,20 +252,7 @@ export function ReturnFormPage(p: { v: ViewBase; values: Record<string, string>;
         <SourceField source={p.source} />
         <TextArea m={m} name="whatChanged" label={r.whatChanged} hint={fmt(r.whatChangedHint, { max: MAX_ANSWER })} value={p.values.whatChanged} error={p.errors.whatChanged} maxlength={MAX_ANSWER} rows={4} />
         <TextArea m={m} name="whatNeeded" label={r.whatNeeded} hint={fmt(r.whatNeededHint, { max: MAX_ANSWER })} value={p.values.whatNeeded} error={p.errors.whatNeeded} maxlength={MAX_ANSWER} rows={4} />
-        <fieldset class="field" id="f-reasons" aria-describedby="f-reasons-hint">
-          <legend>{r.reasons}</legend>
-          <p class="hint" id="f-reasons-hint">
-            {r.reasonsHint}
-          </p>
-          <div class="choices choices--grid">
-            {RETURN_REASONS.map((reason) => (
-              <label class="choice" for={`f-reasons-${reason}`}>
-                <input type="checkbox" id={`f-reasons-${reason}`} name="reasons" value={reason} checked={p.reasons.includes(reason)} />
-                {o.reasons[reason]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Checkboxes name="reasons" legend={r.reasons} hint={r.reasonsHint} options={RETURN_REASONS.map((reason) => ({ value: reason, label: o.reasons[reason] }))} checked={p.reasons} />
         <TextArea m={m} name="note" label={r.note} hint={fmt(r.noteHint, { max: MAX_NOTE })} value={p.values.note} error={p.errors.note} maxlength={MAX_NOTE} rows={3} />
         <p class="hint">{r.snapshot}</p>
         <Submit label={r.submit} />

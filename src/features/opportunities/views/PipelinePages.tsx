@@ -6,9 +6,10 @@ import { TableWrap } from '../../../shared/views/table.tsx';
 import type { PresentedProfile } from '../../profiles/profile.present.ts';
 import { industryLabel, locationLabel, TenureList } from '../../profiles/views/ProfileParts.tsx';
 import { MAX_INTERNAL_NOTE, MAX_MESSAGE } from '../application.form.ts';
-import type { Insights, PipelineCard, PipelineView, StaffApplicationPage } from '../applications.service.ts';
+import type { CaseNote, Insights, PipelineCard, PipelineView, StaffApplicationPage } from '../applications.service.ts';
 import { FINAL_STAGES, LIVE_STAGES } from '../applications.service.ts';
 import { daysSince, type ViewBase } from '../opportunities.present.ts';
+import { Answers } from './parts.tsx';
 
 export type KindFilter = 'return' | 'opportunity' | undefined;
 
@@ -210,6 +211,24 @@ function Snapshot({ v, snapshot }: { v: ViewBase; snapshot: Partial<PresentedPro
   );
 }
 
+/** Notes of an application, oldest first, with when and by whom. */
+function Notes({ v, notes, empty }: { v: ViewBase; notes: CaseNote[]; empty: string }) {
+  const { m, locale, timeZone } = v;
+  if (!notes.length) return <p class="muted">{empty}</p>;
+  return (
+    <ul class="feed">
+      {notes.map((n) => (
+        <li class="feed-item">
+          <p class="muted small">
+            {formatDateTime(n.createdAt, locale, timeZone)} {n.authorName ? fmt(m.opportunities.detail.by, { name: n.authorName }) : ''}
+          </p>
+          <p class="prose">{n.body}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export interface StageForm {
   values: Record<string, string>;
   errors: FieldErrors;
@@ -272,32 +291,18 @@ export function ApplicationStaffPage(p: {
           </>
         ) : null}
       </dl>
-      <section aria-labelledby="about-title">
+      <section class="card" aria-labelledby="about-title">
         <h2 id="about-title">{d.about}</h2>
-        <dl class="facts">
-          {a.whatChanged ? (
-            <>
-              <dt>{d.whatChanged}</dt>
-              <dd class="prose">{a.whatChanged}</dd>
-            </>
-          ) : null}
-          {a.whatNeeded ? (
-            <>
-              <dt>{d.whatNeeded}</dt>
-              <dd class="prose">{a.whatNeeded}</dd>
-            </>
-          ) : null}
-          {a.reasons.length ? (
-            <>
-              <dt>{d.reasons}</dt>
-              <dd>{a.reasons.map((r) => o.reasons[r]).join(locale === 'ja' ? '、' : ', ')}</dd>
-            </>
-          ) : null}
-          <dt>{d.note}</dt>
-          <dd class="prose">{a.note ?? m.common.none}</dd>
-        </dl>
+        <Answers
+          items={[
+            [d.whatChanged, a.whatChanged],
+            [d.whatNeeded, a.whatNeeded],
+            [d.reasons, a.reasons.length ? a.reasons.map((r) => o.reasons[r]).join(locale === 'ja' ? '、' : ', ') : null],
+            [d.note, a.note ?? m.common.none],
+          ]}
+        />
       </section>
-      <section aria-labelledby="snapshot-title">
+      <section class="card" aria-labelledby="snapshot-title">
         <h2 id="snapshot-title">{d.snapshot}</h2>
         <p class="hint">{d.snapshotHint}</p>
         <Snapshot v={p.v} snapshot={a.profileSnapshot as Partial<PresentedProfile>} />
@@ -340,38 +345,12 @@ export function ApplicationStaffPage(p: {
       ) : null}
       <section aria-labelledby="messages-title">
         <h2 id="messages-title">{d.messagesTitle}</h2>
-        {p.page.messages.length ? (
-          <ul class="feed">
-            {p.page.messages.map((n) => (
-              <li class="feed-item">
-                <p class="muted small">
-                  {formatDateTime(n.createdAt, locale, timeZone)} {n.authorName ? fmt(d.by, { name: n.authorName }) : ''}
-                </p>
-                <p class="prose">{n.body}</p>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">{d.noMessages}</p>
-        )}
+        <Notes v={p.v} notes={p.page.messages} empty={d.noMessages} />
       </section>
       <section class="card" aria-labelledby="notes-title" id="notes">
         <h2 id="notes-title">{d.notesTitle}</h2>
         <p class="hint">{d.notesHint}</p>
-        {p.page.internalNotes.length ? (
-          <ul class="feed">
-            {p.page.internalNotes.map((n) => (
-              <li class="feed-item">
-                <p class="muted small">
-                  {formatDateTime(n.createdAt, locale, timeZone)} {n.authorName ? fmt(d.by, { name: n.authorName }) : ''}
-                </p>
-                <p class="prose">{n.body}</p>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">{d.noNotes}</p>
-        )}
+        <Notes v={p.v} notes={p.page.internalNotes} empty={d.noNotes} />
         <form method="post" action={`/admin/applications/${a.id}/notes`} novalidate>
           <CsrfField token={p.v.csrfToken} />
           <TextArea m={m} name="body" label={d.noteField} value={p.noteForm?.values.body} error={p.noteForm?.errors.body} maxlength={MAX_INTERNAL_NOTE} rows={3} required />
