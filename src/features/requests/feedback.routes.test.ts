@@ -219,11 +219,13 @@ describe('the team handles feedback', () => {
 
   it('adopting grants the adopted reward once, whatever happens after; without a rule nothing is granted', async () => {
     const noRule = await sendFeedback(author.client);
+    expect((await cm.client.get(`/feedback/${noRule}`)).body).not.toContain(F.manage.adoptedReward.split('{reward}')[0]!);
     expect((await cm.client.post(`/feedback/${noRule}/state`, { state: 'adopted' })).status).toBe(303);
     expect(await rewardsOf(noRule)).toEqual([]);
 
     await withRule('feedback_adopted', '採用記念 500ポイント', async () => {
       const id = await sendFeedback(author.client);
+      expect((await cm.client.get(`/feedback/${id}`)).body).toContain(fmt(F.manage.adoptedReward, { reward: '採用記念 500ポイント' }));
       expect((await cm.client.post(`/feedback/${id}/state`, { state: 'adopted' })).status).toBe(303);
       expect((await cm.client.post(`/feedback/${id}/state`, { state: 'considering' })).status).toBe(303);
       expect((await operator.client.post(`/feedback/${id}/state`, { state: 'adopted' })).status).toBe(303);

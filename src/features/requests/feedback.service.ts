@@ -72,17 +72,20 @@ export interface FeedbackPage extends FeedbackAccess {
   useful: boolean;
   /** What the "useful" mark would earn (the active rule's description), or null when no rule is active: then there is no mark to give. */
   usefulReward: string | null;
+  /** What adopting it earns (the active rule's description), or null when no rule is active. */
+  adoptedReward: string | null;
 }
 
 export async function feedbackPage(db: Db, actor: Actor, id: string): Promise<FeedbackPage> {
   const access = await accessTo(db, actor, id);
-  const [notes, history, useful, rule] = await Promise.all([
+  const [notes, history, useful, usefulRule, adoptedRule] = await Promise.all([
     notesOf(db, 'feedback', id, access.manager),
     access.manager ? historyOf(db, 'feedback', id) : Promise.resolve([]),
     repo.markedUseful(db, id, access.item.authorId),
     access.manager ? activeRule(db, 'feedback_useful') : Promise.resolve(null),
+    access.manager ? activeRule(db, 'feedback_adopted') : Promise.resolve(null),
   ]);
-  return { ...access, notes, history, useful, usefulReward: rule?.description ?? null };
+  return { ...access, notes, history, useful, usefulReward: usefulRule?.description ?? null, adoptedReward: adoptedRule?.description ?? null };
 }
 
 export async function createFeedback(db: Db, actor: Actor, input: FeedbackInput, now = new Date()): Promise<string> {

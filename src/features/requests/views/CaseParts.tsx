@@ -57,7 +57,7 @@ export function NoteForm(p: { v: ViewBase; action: string; kind: 'reply' | 'note
       <h2 id={`${p.kind}-title`}>{p.title}</h2>
       <CsrfField token={csrfToken} />
       {p.form.error ? <ErrorSummary m={m} errors={{ [p.kind]: p.form.error }} /> : null}
-      <TextArea m={m} id={id} name="body" label={p.label} hint={`${p.hint} ${fmt(m.requests.page.replyHint, { max: MAX_REPLY })}`} value={p.form.value} error={p.form.error} maxlength={MAX_REPLY} rows={4} required />
+      <TextArea m={m} id={id} name="body" label={p.label} hint={fmt(m.requests.page.hintWithLimit, { hint: p.hint, limit: fmt(m.requests.page.replyHint, { max: MAX_REPLY }) })} value={p.form.value} error={p.form.error} maxlength={MAX_REPLY} rows={4} required />
       <Submit label={p.submit} secondary={p.kind === 'note'} />
     </form>
   );

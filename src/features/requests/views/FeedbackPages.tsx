@@ -108,29 +108,31 @@ export function FeedbackPage(p: { v: ViewBase; data: FeedbackPageData; forms: Fe
   return (
     <div class="narrow-wide">
       <p class="small">
-        <a href={manager ? '/admin/feedback' : '/feedback'}>{manager ? pg.backQueue : pg.back}</a>
+        <a href={manager ? '/admin/feedback' : '/feedback'}>{manager ? t.page.backQueue : t.page.back}</a>
       </p>
       <h1>{f.title}</h1>
-      <dl class="facts" aria-label={t.page.facts}>
-        {manager ? (
-          <>
-            <dt>{t.page.author}</dt>
-            <dd>{f.authorName}</dd>
-          </>
-        ) : null}
-        <dt>{t.page.kind}</dt>
-        <dd>{t.kinds[f.kind]}</dd>
-        {f.subject ? (
-          <>
-            <dt>{t.page.subject}</dt>
-            <dd>{f.subject}</dd>
-          </>
-        ) : null}
-        <dt>{t.page.submitted}</dt>
-        <dd>{formatDateTime(f.createdAt, locale, timeZone)}</dd>
-        <dt>{t.page.state}</dt>
-        <dd>{manager ? fmt(m.requests.withDetail, { main: t.states[f.state], detail: feedbackAge(m, f, locale, timeZone) }) : t.authorStates[f.state]}</dd>
-      </dl>
+      <div class="card">
+        <dl class="facts">
+          {manager ? (
+            <>
+              <dt>{t.page.author}</dt>
+              <dd>{f.authorName}</dd>
+            </>
+          ) : null}
+          <dt>{t.page.kind}</dt>
+          <dd>{t.kinds[f.kind]}</dd>
+          {f.subject ? (
+            <>
+              <dt>{t.page.subject}</dt>
+              <dd>{f.subject}</dd>
+            </>
+          ) : null}
+          <dt>{t.page.submitted}</dt>
+          <dd>{formatDateTime(f.createdAt, locale, timeZone)}</dd>
+          <dt>{t.page.state}</dt>
+          <dd>{manager ? fmt(m.requests.withDetail, { main: t.states[f.state], detail: feedbackAge(m, f, locale, timeZone) }) : t.authorStates[f.state]}</dd>
+        </dl>
+      </div>
       {d.useful ? <p class="notice">{t.page.useful}</p> : null}
 
       <CaseBody title={t.page.feedback} body={f.body} />
@@ -153,7 +155,7 @@ export function FeedbackPage(p: { v: ViewBase; data: FeedbackPageData; forms: Fe
             <form method="post" action={`/feedback/${f.id}/state`} class="card" novalidate id="state">
               <CsrfField token={csrfToken} />
               {p.forms.state?.error ? <ErrorSummary m={m} errors={{ state: p.forms.state.error }} /> : null}
-              <Select m={m} name="state" label={t.manage.state} hint={t.manage.adoptedReward} value={f.state} error={p.forms.state?.error} options={FEEDBACK_STATES.map((s) => ({ value: s, label: t.states[s] }))} required />
+              <Select m={m} name="state" label={t.manage.state} hint={d.adoptedReward ? fmt(t.manage.adoptedReward, { reward: d.adoptedReward }) : undefined} value={f.state} error={p.forms.state?.error} options={FEEDBACK_STATES.map((s) => ({ value: s, label: t.states[s] }))} required />
               <Submit label={t.manage.save} />
             </form>
             <div class="card" id="useful">

@@ -175,32 +175,34 @@ export function RequestPage(p: { v: ViewBase; data: RequestPageData; forms: Requ
         <a href={d.triage ? '/admin/requests' : '/requests'}>{d.triage ? pg.backQueue : pg.back}</a>
       </p>
       <h1>{r.title}</h1>
-      <dl class="facts" aria-label={pg.facts}>
-        {staff ? (
-          <>
-            <dt>{pg.requester}</dt>
-            <dd>{r.requesterName}</dd>
-          </>
-        ) : null}
-        <dt>{pg.kind}</dt>
-        <dd>{t.kinds[r.kind]}</dd>
-        <dt>{pg.department}</dt>
-        <dd>{departmentName(r, locale) ?? pg.noDepartment}</dd>
-        <dt>{pg.submitted}</dt>
-        <dd>{formatDateTime(r.createdAt, locale, timeZone)}</dd>
-        <dt>{pg.state}</dt>
-        <dd>{staff ? fmt(t.withDetail, { main: t.states[r.state], detail: requestAge(m, r, locale, timeZone) }) : t.requesterStates[r.state]}</dd>
-        <dt>{pg.assignee}</dt>
-        <dd>{r.assigneeName ?? pg.unassigned}</dd>
-        {staff ? (
-          <>
-            <dt>{pg.outcome}</dt>
-            <dd>{r.outcome ? t.outcomes[r.outcome] : pg.noOutcome}</dd>
-            <dt>{pg.value}</dt>
-            <dd>{r.outcomeValue !== null ? yen(r.outcomeValue, locale) : pg.noOutcome}</dd>
-          </>
-        ) : null}
-      </dl>
+      <div class="card">
+        <dl class="facts">
+          {staff ? (
+            <>
+              <dt>{pg.requester}</dt>
+              <dd>{r.requesterName}</dd>
+            </>
+          ) : null}
+          <dt>{pg.kind}</dt>
+          <dd>{t.kinds[r.kind]}</dd>
+          <dt>{pg.department}</dt>
+          <dd>{departmentName(r, locale) ?? pg.noDepartment}</dd>
+          <dt>{pg.submitted}</dt>
+          <dd>{formatDateTime(r.createdAt, locale, timeZone)}</dd>
+          <dt>{pg.state}</dt>
+          <dd>{staff ? fmt(t.withDetail, { main: t.states[r.state], detail: requestAge(m, r, locale, timeZone) }) : t.requesterStates[r.state]}</dd>
+          <dt>{pg.assignee}</dt>
+          <dd>{r.assigneeName ?? pg.unassigned}</dd>
+          {staff ? (
+            <>
+              <dt>{pg.outcome}</dt>
+              <dd>{r.outcome ? t.outcomes[r.outcome] : pg.noOutcome}</dd>
+              <dt>{pg.value}</dt>
+              <dd>{r.outcomeValue !== null ? yen(r.outcomeValue, locale) : pg.noOutcome}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
 
       <CaseBody title={pg.request} body={r.body} />
       <Conversation v={p.v} notes={d.notes} empty={pg.noReplies} />
