@@ -3,7 +3,7 @@
  * member blocked either way — filtered here, in SQL), mentions, reports of group posts, the
  * member list as the viewer's audience may see it, the group's events and the digest's windows.
  */
-import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rowsOf, textArray } from '../../db/sql.ts';
 import {
@@ -92,9 +92,12 @@ export interface GroupListRow {
   role: 'manager' | 'member' | null;
 }
 
+/** Memberships that put a group among the viewer's own (`myGroups`). */
+const MY_STATES: GroupMemberState[] = ['active', 'requested', 'invited'];
+
 /**
- * Groups in the list: listed ones that are not archived (moderators: unlisted ones too), the
- * most members first, then by name; `offset` paging.
+ * Groups in the list: listed ones that are not archived (moderators: unlisted ones too) and not
+ * among the viewer's own, the most members first, then by name; `offset` paging.
  */
 export async function listGroups(
   db: Db,
@@ -103,6 +106,8 @@ export async function listGroups(
   const where = [isNull(groups.archivedAt)];
   if (!opts.includeUnlisted) where.push(eq(groups.listed, true));
   if (opts.kind) where.push(eq(groups.kind, opts.kind));
+  // The viewer's own groups (member, asked to join, invited) are listed once, with `myGroups`, not here again.
+  where.push(or(isNull(groupMembers.state), notInArray(groupMembers.state, MY_STATES))!);
   return db
     .select(listColumns)
     .from(groups)
@@ -467,6 +472,7 @@ export interface GroupEventRow {
   id: string;
   title: string;
   startsAt: Date;
+  endsAt: Date;
   timeZone: string;
   format: (typeof events.$inferSelect)['format'];
   venueName: string | null;
@@ -475,7 +481,7 @@ export interface GroupEventRow {
 /** Published events of the group starting from `now`, soonest first, within what `visible` lets the viewer see. */
 export async function upcomingEvents(db: Db, groupId: string, visible: SQL, now: Date, limit: number): Promise<GroupEventRow[]> {
   return db
-    .select({ id: events.id, title: events.title, startsAt: events.startsAt, timeZone: events.timeZone, format: events.format, venueName: events.venueName })
+    .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, timeZone: events.timeZone, format: events.format, venueName: events.venueName })
     .from(events)
     .where(and(eq(events.groupId, groupId), eq(events.state, 'published'), sql`${events.startsAt} >= ${now}`, visible))
     .orderBy(asc(events.startsAt), asc(events.id))

@@ -748,6 +748,60 @@ describe('the group page', () => {
   });
 });
 
+describe('the list and the page, as members read them', () => {
+  it('lists a group of one’s own once (under one’s groups, not again below), each card with one line of its description', async () => {
+    const cm = (await t.signedIn('community_manager')).client;
+    const mineName = `参加済み ${unique()}`;
+    const otherName = `未参加 ${unique()}`;
+    const mine = await startGroup(cm, { name: mineName, kind: 'official', description: '## 概要\n\n**ものづくり**の現場にいた人の集まりです。' });
+    await startGroup(cm, { name: otherName, kind: 'official', description: '公式の*お知らせ*グループです。' });
+    const member = await person();
+    await join(mine, member);
+    const list = (await member.client.get('/groups?kind=official')).body;
+    expect(list.split(`>${mineName}</a>`)).toHaveLength(2);
+    const mineSection = list.slice(list.indexOf('id="mine-title"'), list.indexOf('id="all-title"'));
+    const allSection = list.slice(list.indexOf('id="all-title"'));
+    expect(mineSection).toContain(mineName);
+    expect(mineSection).toContain('<p class="small muted group-item__excerpt">概要 ものづくりの現場にいた人の集まりです。</p>');
+    expect(allSection).not.toContain(mineName);
+    expect(allSection).toContain(`id="all-title">${G.otherTitle}</h2>`);
+    expect(allSection).toContain(otherName);
+    expect(allSection).toContain('<p class="small muted group-item__excerpt">公式のお知らせグループです。</p>');
+    // Someone with no group of their own sees every group under "all groups".
+    const newcomer = (await (await person()).client.get('/groups?kind=official')).body;
+    expect(newcomer).toContain(`id="all-title">${G.listTitle}</h2>`);
+    expect(newcomer.slice(newcomer.indexOf('id="all-title"'))).toContain(mineName);
+  });
+
+  it('puts leaving at the end of the page in its own section, in the danger style; event times say the day', async () => {
+    const manager = await person();
+    const id = await startGroup(manager.client);
+    const member = await person();
+    await join(id, member);
+    const start = new Date(Date.now() + 7 * 86_400_000);
+    await t.db.insert(events).values({
+      title: `日付つき ${unique()}`,
+      format: 'online',
+      timeZone: 'Asia/Tokyo',
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 3_600_000),
+      audience: 'group',
+      groupId: id,
+      state: 'published',
+    });
+    const page = (await member.client.get(`/groups/${id}`)).body;
+    const leave = page.indexOf(`action="/groups/${id}/leave"`);
+    expect(leave).toBeGreaterThan(page.indexOf('id="threads-title"'));
+    expect(leave).toBeGreaterThan(page.indexOf('id="new-thread"'));
+    expect(leave).toBeGreaterThan(page.indexOf('id="leave-title"'));
+    expect(page.slice(leave)).toContain(`class="button button--secondary button--small button--danger">${G.join.leave}</button>`);
+    expect(page).toMatch(/<ul class="plain-list group-events">.*?\d{4}年\d{1,2}月\d{1,2}日\([月火水木金土日]\) \d\d:\d\d〜\d\d:\d\d<\/time>/);
+    // Not a member: nothing to leave.
+    const outsider = (await (await person()).client.get(`/groups/${id}`)).body;
+    expect(outsider).not.toContain('id="leave-title"');
+  });
+});
+
 // ---------------------------------------------------------------- segments
 
 describe('the segment criterion "member of groups"', () => {

@@ -2,7 +2,8 @@
 import { raw } from 'hono/html';
 import { DIGEST_FREQUENCIES, GROUP_KINDS, JOIN_RULES, WANTS, type DigestFrequency, type GroupKind, type GroupMemberState, type JoinRule } from '../../../db/schema.ts';
 import { fmt, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
-import { renderMarkdown } from '../../../shared/markdown.ts';
+import { excerpt, renderMarkdown } from '../../../shared/markdown.ts';
+import { whenText } from '../../events/events.present.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { Avatar, MemberCard } from '../../profiles/views/ProfileParts.tsx';
 import { MAX_BODY, MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, MAX_REASON, MAX_TITLE } from '../groups.form.ts';
@@ -64,6 +65,12 @@ export function Pager({ label, prev, next, prevLabel, nextLabel }: { label: stri
   );
 }
 
+/** One line of a group's description on its card (the rest on the group's page). */
+function Excerpt({ description }: { description: string | null }) {
+  const text = description ? excerpt(description, 120) : '';
+  return text ? <p class="small muted group-item__excerpt">{text}</p> : null;
+}
+
 const headOf = (r: GroupListRow): GroupHead => ({ id: r.id, name: r.name, kind: r.kind, joinRule: r.joinRule, listed: r.listed, archived: r.archivedAt !== null });
 
 // ---------------------------------------------------------------- the list
@@ -120,6 +127,7 @@ export function GroupListPage(p: {
                 <p class="group-item__name">
                   <a href={`/groups/${g.id}`}>{g.name}</a>
                 </p>
+                <Excerpt description={g.description} />
                 <p class="small">
                   <GroupBadges m={m} g={headOf(g)} />
                 </p>
@@ -147,6 +155,7 @@ export function GroupListPage(p: {
               <p class="group-item__name">
                 <a href={`/groups/${g.id}`}>{g.name}</a>
               </p>
+              <Excerpt description={g.description} />
               <p class="small">
                 <GroupBadges m={m} g={headOf(g)} manager={g.state === 'active' && g.role === 'manager'} /> {g.state === 'requested' ? <span class="badge">{t.mine.requested}</span> : null}{' '}
                 <span class="muted">{count(m, g.members)}</span>
@@ -162,7 +171,7 @@ export function GroupListPage(p: {
       </section>
 
       <section aria-labelledby="all-title">
-        <h2 id="all-title">{t.listTitle}</h2>
+        <h2 id="all-title">{p.mine.length ? t.otherTitle : t.listTitle}</h2>
         <nav class="tabs" aria-label={t.kindsLabel}>
           <ul>
             <li>
@@ -179,15 +188,16 @@ export function GroupListPage(p: {
             ))}
           </ul>
         </nav>
-        {p.groups.length === 0 ? <p class="card">{t.empty}</p> : null}
+        {p.groups.length === 0 ? <p class="card">{p.mine.length ? t.emptyOther : t.empty}</p> : null}
         <ul class="plain-list group-list">
           {p.groups.map((g) => (
             <li class="group-item">
               <p class="group-item__name">
                 <a href={`/groups/${g.id}`}>{g.name}</a>
               </p>
+              <Excerpt description={g.description} />
               <p class="small">
-                <GroupBadges m={m} g={headOf(g)} manager={g.state === 'active' && g.role === 'manager'} /> <span class="muted">{count(m, g.members)}</span>
+                <GroupBadges m={m} g={headOf(g)} /> <span class="muted">{count(m, g.members)}</span>
               </p>
             </li>
           ))}
@@ -296,19 +306,23 @@ function Muted({ v, until }: { v: ViewBase; until: Date }) {
   return <p class="notice notice--warning">{fmt(v.m.groups.threads.muted, { date: formatDateTime(until, v.locale, v.timeZone) })}</p>;
 }
 
+/** Leaving (or withdrawing a request): a small secondary button, in red when it ends a membership. */
+function LeaveForm({ v, groupId, label, danger }: { v: ViewBase; groupId: string; label: string; danger?: boolean }) {
+  return (
+    <form method="post" action={`/groups/${groupId}/leave`} class="inline-form">
+      <CsrfField token={v.csrfToken} />
+      <button type="submit" class={`button button--secondary button--small${danger ? ' button--danger' : ''}`}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
 function Membership({ v, g, note }: { v: ViewBase; g: GroupPageView; note: { value?: string | undefined; error?: string | undefined } }) {
   const { m, csrfToken } = v;
   const j = m.groups.join;
   const id = g.group.id;
   const archived = g.group.archived;
-  const leaveForm = (label: string) => (
-    <form method="post" action={`/groups/${id}/leave`} class="inline-form">
-      <CsrfField token={csrfToken} />
-      <button type="submit" class="button button--secondary button--small">
-        {label}
-      </button>
-    </form>
-  );
   if (g.state === 'active') {
     return (
       <>
@@ -325,7 +339,6 @@ function Membership({ v, g, note }: { v: ViewBase; g: GroupPageView; note: { val
           />
           <Submit label={m.groups.digest.save} secondary />
         </form>
-        {leaveForm(j.leave)}
       </>
     );
   }
@@ -349,7 +362,7 @@ function Membership({ v, g, note }: { v: ViewBase; g: GroupPageView; note: { val
     return (
       <>
         <p>{j.pending}</p>
-        {leaveForm(j.withdraw)}
+        <LeaveForm v={v} groupId={id} label={j.withdraw} />
       </>
     );
   }
@@ -442,7 +455,7 @@ export function GroupPage(p: {
             <li>
               <a href={`/events/${e.id}`}>{e.title}</a>{' '}
               <span class="muted small">
-                <time datetime={e.startsAt.toISOString()}>{formatDateTime(e.startsAt, locale, e.timeZone)}</time>
+                <time datetime={e.startsAt.toISOString()}>{whenText(e, locale, timeZone)}</time>
                 {e.venueName ? ` · ${e.venueName}` : ''}
               </span>
             </li>
@@ -477,6 +490,13 @@ export function GroupPage(p: {
       </section>
       {g.mutedUntil ? <Muted v={v} until={g.mutedUntil} /> : null}
       {g.canPost ? <ThreadForm v={v} groupId={id} values={p.thread?.values ?? {}} errors={p.thread?.errors ?? {}} /> : null}
+      {g.state === 'active' ? (
+        // Leaving is rare and ends the membership: at the end of the page, away from the everyday settings.
+        <section class="group-leave" aria-labelledby="leave-title">
+          <h2 id="leave-title">{t.join.leaveTitle}</h2>
+          <LeaveForm v={v} groupId={id} label={t.join.leave} danger />
+        </section>
+      ) : null}
     </div>
   );
 }

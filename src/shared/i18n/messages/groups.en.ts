@@ -28,6 +28,9 @@ export const groupsEn = {
   memberOne: '1 member',
   empty: 'No groups here yet.',
   listTitle: 'All groups',
+  /** The list under one's own groups: those are not listed twice. */
+  otherTitle: 'Other groups',
+  emptyOther: 'There are no other groups here.',
   pagesLabel: 'Pages of groups',
   previous: 'Previous page',
   next: 'Next page',
@@ -91,6 +94,7 @@ export const groupsEn = {
     accepted: 'Welcome to {group}.',
     declined: 'You have declined the invitation.',
     leave: 'Leave this group',
+    leaveTitle: 'Leaving the group',
     left: 'You have left the group.',
     lastManager: 'You are the only manager of this group. Make another member a manager before you leave.',
     removed: 'You were removed from this group. Its managers can invite you again.',
