@@ -261,6 +261,10 @@ describe('one-click apply', () => {
       expect((await client.get('/opportunities')).body).not.toContain(`/opportunities/${id}`);
     }
     expect(await applicationsOf(user.id)).toHaveLength(0);
+    // Operators see the one past its closing day as closed too.
+    const admin = (await operator.get('/admin/opportunities')).body;
+    const row = admin.slice(admin.indexOf(`/admin/opportunities/${byDate}/edit`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(`<td>${O.states.closed}</td>`);
   });
 
   it('keeps a too long note with a 422 in the user’s language', async () => {

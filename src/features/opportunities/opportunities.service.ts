@@ -16,7 +16,7 @@ import { findLive } from './applications.repository.ts';
 import type { Intent, OpportunityInput } from './opportunity.form.ts';
 import * as repo from './opportunities.repository.ts';
 
-export type { AdminOpportunityRow, OpportunityCard, OpportunityRow } from './opportunities.repository.ts';
+export type { OpportunityCard, OpportunityRow } from './opportunities.repository.ts';
 
 export const PAGE_SIZE = 20;
 
@@ -114,10 +114,16 @@ export async function setOpenDoor(db: Db, actor: Actor, open: boolean): Promise<
 
 // ---------------------------------------------------------------- editing (operators)
 
-export async function adminList(db: Db, actor: Actor, page: number): Promise<{ rows: repo.AdminOpportunityRow[]; hasNext: boolean }> {
+export interface AdminListRow extends repo.AdminOpportunityRow {
+  /** The state as members meet it: an open opportunity past its closing day takes no applications (closed). */
+  shownState: repo.OpportunityRow['state'];
+}
+
+export async function adminList(db: Db, actor: Actor, page: number, now = new Date()): Promise<{ rows: AdminListRow[]; hasNext: boolean }> {
   authorize(actor, 'opportunities.manage');
   const rows = await repo.listForAdmin(db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
-  return { rows: rows.slice(0, PAGE_SIZE), hasNext: rows.length > PAGE_SIZE };
+  const shown = rows.slice(0, PAGE_SIZE).map((r) => ({ ...r, shownState: closedReason(r, now) === 'deadline' ? ('closed' as const) : r.state }));
+  return { rows: shown, hasNext: rows.length > PAGE_SIZE };
 }
 
 export async function opportunityForEdit(db: Db, actor: Actor, id: string): Promise<repo.OpportunityRow> {

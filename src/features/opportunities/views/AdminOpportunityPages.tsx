@@ -3,12 +3,12 @@ import { OPPORTUNITY_AUDIENCES, OPPORTUNITY_KINDS, WANTS, WORK_STYLES } from '..
 import { fmt, formatDate } from '../../../shared/i18n/index.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { TableWrap } from '../../../shared/views/table.tsx';
-import type { AdminOpportunityRow, EditorChoices, OpportunityRow } from '../opportunities.service.ts';
+import type { AdminListRow, EditorChoices, OpportunityRow } from '../opportunities.service.ts';
 import { MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE } from '../opportunity.form.ts';
 import { closingDate, departmentLabel, type ViewBase } from '../opportunities.present.ts';
 import { Checkboxes } from './parts.tsx';
 
-export function AdminOpportunityListPage({ v, rows, page, hasNext }: { v: ViewBase; rows: AdminOpportunityRow[]; page: number; hasNext: boolean }) {
+export function AdminOpportunityListPage({ v, rows, page, hasNext }: { v: ViewBase; rows: AdminListRow[]; page: number; hasNext: boolean }) {
   const { m, locale, timeZone } = v;
   const o = m.opportunities;
   const c = o.admin.columns;
@@ -48,7 +48,7 @@ export function AdminOpportunityListPage({ v, rows, page, hasNext }: { v: ViewBa
                     <a href={`/admin/opportunities/${r.id}/edit`}>{r.title}</a>
                   </td>
                   <td>{o.kinds[r.kind]}</td>
-                  <td>{o.states[r.state]}</td>
+                  <td>{o.states[r.shownState]}</td>
                   <td>{r.segmentName ? `${o.audiences[r.audience]}: ${r.segmentName}` : o.audiences[r.audience]}</td>
                   <td class="nowrap">{r.closesAt ? closingDate(r.closesAt, locale, timeZone) : '—'}</td>
                   <td>
