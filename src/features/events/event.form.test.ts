@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventQuestion } from '../../db/schema.ts';
 import { messages } from '../../shared/i18n/index.ts';
-import { answerField, COMMON_TIME_ZONES, hostEmailsOf, parseAnswers, parseEventForm, questionRowsOf, sourceOf, timeZoneChoices, type EditorChoices } from './event.form.ts';
+import { answerField, COMMON_TIME_ZONES, hostEmailsOf, parseAnswers, parseEventForm, questionRowsOf, sourceOf, timeZoneChoices, withAnotherQuestion, type EditorChoices } from './event.form.ts';
 
 const m = messages('ja');
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -121,6 +121,15 @@ describe('the editor’s question blocks and zone choices', () => {
     expect(questionRowsOf({ q5Label: 'a' })).toBe(5);
     for (const forged of ['99', '-1', 'abc', '']) expect(questionRowsOf({ questionRows: forged }), forged).toBeLessThanOrEqual(5);
     expect(questionRowsOf({ questionRows: '-1' })).toBe(1);
+  });
+
+  it('"add a question" gives exactly one block more than the form showed, even when its last block was just filled in', () => {
+    // The page showed one block; the organiser typed into it and asked for another: two blocks, not three.
+    expect(questionRowsOf(withAnotherQuestion({ q1Label: '食事の制限', questionRows: '1' }))).toBe(2);
+    expect(questionRowsOf(withAnotherQuestion({ q1Label: '食事の制限', questionRows: '2' }))).toBe(3);
+    expect(questionRowsOf(withAnotherQuestion({}))).toBe(2);
+    expect(questionRowsOf(withAnotherQuestion({ questionRows: '5' }))).toBe(5);
+    expect(withAnotherQuestion({ title: '交流会', questionRows: '2' })).toEqual({ title: '交流会', questionRows: '3' });
   });
 
   it('offers the network’s zone first, then an event’s own uncommon zone, then the common ones once each', () => {

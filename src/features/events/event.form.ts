@@ -73,17 +73,30 @@ export function timeZoneChoices(current: string | undefined, networkZone: string
   return [...new Set([networkZone, ...(own ? [own] : []), ...COMMON_TIME_ZONES])];
 }
 
+/** How many question blocks the form showed (it carries the number), 0 when it does not say. */
+function shownRows(values: Record<string, string>): number {
+  const shown = Number.parseInt(values.questionRows ?? '', 10);
+  return Number.isInteger(shown) ? shown : 0;
+}
+
 /**
  * How many question blocks the editor shows: every block with something typed in it and one
- * empty block, or more when the organiser asked for more (`questionRows`, carried by the form).
+ * empty block, or more when the organiser asked for more — between 1 and the maximum.
  */
 export function questionRowsOf(values: Record<string, string>): number {
   let used = 0;
   for (let n = 1; n <= MAX_QUESTIONS; n++) {
     if (text(values[`q${n}Label`]) || text(values[`q${n}Options`]) || values[`q${n}Id`]) used = n;
   }
-  const asked = Number.parseInt(values.questionRows ?? '', 10);
-  return Math.min(MAX_QUESTIONS, Math.max(used + 1, Number.isInteger(asked) ? asked : 0));
+  return Math.min(MAX_QUESTIONS, Math.max(used + 1, shownRows(values), 1));
+}
+
+/**
+ * The values with one block more than the form showed (the organiser may have typed into the
+ * last empty block without the page knowing: they get exactly one new empty block).
+ */
+export function withAnotherQuestion(values: Record<string, string>): Record<string, string> {
+  return { ...values, questionRows: String(Math.max(shownRows(values), 1) + 1) };
 }
 
 /** The editor's "add a question" button was pressed: the form comes back with one more empty block, nothing saved. */

@@ -789,7 +789,12 @@ describe('the editor’s questions and time zone', () => {
 
     const title = `質問追加 ${unique()}`;
     const typed = eventForm({ title, q1Label: '食事の制限', q1Kind: 'text', q1Required: '1', intent: 'addQuestion' });
-    // Question 1 typed, so the organiser saw it and an empty block 2; they ask for one more.
+    // The page showed one block; the organiser typed into it and asked for another: exactly one more.
+    const second = await operator.post('/events/new', { ...typed, questionRows: '1' });
+    expect(second.body).toContain('name="q2Label"');
+    expect(second.body).not.toContain('name="q3Label"');
+    expect(second.body).toContain('formaction="/events/new#question-3"');
+    // Asked again with blocks 1 and 2 showing: a third.
     const more = await operator.post('/events/new', { ...typed, questionRows: '2' });
     expect(more.status).toBe(200);
     expect(more.body).toContain('name="q3Label"');

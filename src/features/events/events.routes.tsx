@@ -9,7 +9,7 @@ import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt } from '../../shared/i18n/index.ts';
 import type { FieldErrors } from '../../shared/views/form.tsx';
-import { addsQuestion, formValuesOf, intentOf, parseAnswers, parseEventForm, parseReason, questionRowsOf, sourceOf } from './event.form.ts';
+import { addsQuestion, formValuesOf, intentOf, parseAnswers, parseEventForm, parseReason, sourceOf, withAnotherQuestion } from './event.form.ts';
 import * as events from './events.service.ts';
 import { checkInUrl, qrSvg } from './qr.ts';
 import { EventFormPage } from './views/EventFormPage.tsx';
@@ -91,7 +91,7 @@ async function submitEditor(c: Context<AppEnv>, id: string | null) {
   const body = await c.req.parseBody({ all: true });
   const values = await readForm(c);
   values.wants = (Array.isArray(body.wants) ? body.wants : [body.wants]).filter((w): w is string => typeof w === 'string').join(',');
-  if (addsQuestion(values)) return renderEditor(c, id, { values: { ...values, questionRows: String(questionRowsOf(values) + 1) } });
+  if (addsQuestion(values)) return renderEditor(c, id, { values: withAnotherQuestion(values) });
   const published = existing?.event.state === 'published';
   const parsed = parseEventForm(m, values, { choices, now: new Date(), startFixed: published ? existing!.event.startsAt : null });
   if (!parsed.ok) return renderEditor(c, id, { values, errors: parsed.errors, status: 422 });
