@@ -38,6 +38,27 @@ export function adminSectionsFor(m: Messages, actor: Actor | null): { title: str
       ],
     });
   }
+  if (actor.role === 'operator' || actor.role === 'community_manager') {
+    const operator = actor.role === 'operator';
+    sections.push({
+      title: h.talent,
+      links: [
+        ...(operator
+          ? [
+              { href: '/admin/opportunities', label: h.opportunitiesLabel, hint: h.opportunities },
+              { href: '/admin/applications', label: h.applicationsLabel, hint: h.applications },
+              { href: '/admin/applications/insights', label: h.insightsLabel, hint: h.insights },
+              { href: '/admin/referrals', label: h.referralsLabel, hint: h.referrals },
+              { href: '/admin/rewards', label: h.rewardsLabel, hint: h.rewards },
+            ]
+          : []),
+        { href: '/admin/requests', label: h.requestsLabel, hint: h.requests },
+        { href: '/admin/feedback', label: h.feedbackLabel, hint: h.feedback },
+        { href: '/admin/messages', label: h.messagesLabel, hint: h.messages },
+        { href: '/admin/messages/reports', label: h.messageReportsLabel, hint: h.messageReports },
+      ],
+    });
+  }
   if (actor.role === 'operator') {
     sections.push(
       {
