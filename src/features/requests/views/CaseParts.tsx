@@ -3,9 +3,12 @@
  * for staff, marked in words), the reply and note forms, and the history of status changes.
  */
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { fmt, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
 import { CsrfField, ErrorSummary, Submit, TextArea } from '../../../shared/views/form.tsx';
+import { TableWrap } from '../../../shared/views/table.tsx';
+import { Pager } from '../../groups/views/GroupPages.tsx';
 import type { CaseNote, Transition } from '../../cases/cases.repository.ts';
 import { MAX_REPLY } from '../requests.form.ts';
 
@@ -87,5 +90,72 @@ export function CaseBody({ title, body }: { title: string; body: string }) {
       <h2 id="body-title">{title}</h2>
       {raw(renderMarkdown(body))}
     </section>
+  );
+}
+
+/**
+ * A staff queue (requests, feedback): filters sent by GET, the count, a table of cases (one row
+ * each, built by the page) and the pages; `href(page)` keeps the filters.
+ */
+export function QueueLayout(p: {
+  v: ViewBase;
+  title: string;
+  intro: string;
+  action: string;
+  filtersLabel: string;
+  filterLabel: string;
+  filters: Child;
+  count: string;
+  empty: string;
+  headers: string[];
+  rows: Child[];
+  page: number;
+  hasNext: boolean;
+  href: (page: number) => string;
+}) {
+  const r = p.v.m.requests;
+  return (
+    <div>
+      <h1>{p.title}</h1>
+      <p class="lead">{p.intro}</p>
+      <form method="get" action={p.action} class="filters card" aria-label={p.filtersLabel}>
+        {p.filters}
+        <button type="submit" class="button button--secondary">
+          {p.filterLabel}
+        </button>
+      </form>
+      <p role="status">{p.count}</p>
+      {p.rows.length === 0 ? (
+        <p>{p.empty}</p>
+      ) : (
+        <TableWrap label={p.title}>
+          <table>
+            <thead>
+              <tr>
+                {p.headers.map((h) => (
+                  <th scope="col">{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{p.rows}</tbody>
+          </table>
+        </TableWrap>
+      )}
+      <Pager label={r.pagesLabel} prev={p.page > 1 ? p.href(p.page - 1) : null} next={p.hasNext ? p.href(p.page + 1) : null} prevLabel={r.previous} nextLabel={r.next} />
+    </div>
+  );
+}
+
+/** A case's title in a queue, flagged when the member's reply waits for an answer. */
+export function QueueTitle({ href, title, awaiting, label }: { href: string; title: string; awaiting: boolean; label: string }) {
+  return (
+    <td>
+      <a href={href}>{title}</a>
+      {awaiting ? (
+        <div>
+          <span class="badge badge--private">{label}</span>
+        </div>
+      ) : null}
+    </td>
   );
 }

@@ -2,12 +2,11 @@
 import { FEEDBACK_KINDS, FEEDBACK_STATES, type FeedbackState } from '../../../db/schema.ts';
 import { fmt, formatDate, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, ErrorSummary, Input, Radios, Select, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
-import { TableWrap } from '../../../shared/views/table.tsx';
 import { Pager } from '../../groups/views/GroupPages.tsx';
 import { daysSince } from '../../verification/views/VerificationPages.tsx';
 import type { FeedbackPage as FeedbackPageData, FeedbackRow, QueueFilter } from '../feedback.service.ts';
 import { MAX_BODY, MAX_SUBJECT, MAX_TITLE } from '../requests.form.ts';
-import { CaseBody, Conversation, History, NoteForm, type FormState, type ViewBase } from './CaseParts.tsx';
+import { CaseBody, Conversation, History, NoteForm, QueueLayout, QueueTitle, type FormState, type ViewBase } from './CaseParts.tsx';
 import { withSrc } from './RequestPages.tsx';
 
 type Values = Record<string, string>;
@@ -186,67 +185,47 @@ export function FeedbackQueuePage(p: { v: ViewBase; rows: FeedbackRow[]; total: 
   const { m, locale, timeZone } = p.v;
   const t = m.requests.feedback;
   const q = t.queue;
-  const query = (page: number) => {
+  const href = (page: number) => {
     const s = new URLSearchParams({ state: p.filter.state, kind: p.filter.kind ?? '' });
     if (page > 1) s.set('page', String(page));
     return `/admin/feedback?${s.toString()}`;
   };
   return (
-    <div>
-      <h1>{q.title}</h1>
-      <p class="lead">{q.intro}</p>
-      <form method="get" action="/admin/feedback" class="filters card" aria-label={q.filtersLabel}>
-        <Select
-          m={m}
-          name="state"
-          label={q.state}
-          value={p.filter.state}
-          options={[{ value: 'open', label: q.open }, ...FEEDBACK_STATES.map((s) => ({ value: s, label: t.states[s] })), { value: 'all', label: q.any }]}
-        />
-        <Select m={m} name="kind" label={q.kind} value={p.filter.kind ?? ''} options={[{ value: '', label: q.any }, ...FEEDBACK_KINDS.map((k) => ({ value: k, label: t.kinds[k] }))]} />
-        <button type="submit" class="button button--secondary">
-          {q.filter}
-        </button>
-      </form>
-      <p role="status">{fmt(q.count, { count: p.total.toLocaleString() })}</p>
-      {p.rows.length === 0 ? (
-        <p>{q.empty}</p>
-      ) : (
-        <TableWrap label={q.title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{q.colTitle}</th>
-                <th scope="col">{q.colAuthor}</th>
-                <th scope="col">{q.colKind}</th>
-                <th scope="col">{q.colSubject}</th>
-                <th scope="col">{q.colState}</th>
-                <th scope="col">{q.colAge}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((f) => (
-                <tr>
-                  <td>
-                    <a href={`/feedback/${f.id}`}>{f.title}</a>
-                    {f.awaiting ? (
-                      <div>
-                        <span class="badge badge--private">{q.awaiting}</span>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>{f.authorName}</td>
-                  <td>{t.kinds[f.kind]}</td>
-                  <td>{f.subject ?? ''}</td>
-                  <td>{t.states[f.state]}</td>
-                  <td>{feedbackAge(m, f, locale, timeZone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
-      <Pager label={m.requests.pagesLabel} prev={p.page > 1 ? query(p.page - 1) : null} next={p.hasNext ? query(p.page + 1) : null} prevLabel={m.requests.previous} nextLabel={m.requests.next} />
-    </div>
+    <QueueLayout
+      v={p.v}
+      title={q.title}
+      intro={q.intro}
+      action="/admin/feedback"
+      filtersLabel={q.filtersLabel}
+      filterLabel={q.filter}
+      filters={
+        <>
+          <Select
+            m={m}
+            name="state"
+            label={q.state}
+            value={p.filter.state}
+            options={[{ value: 'open', label: q.open }, ...FEEDBACK_STATES.map((s) => ({ value: s, label: t.states[s] })), { value: 'all', label: q.any }]}
+          />
+          <Select m={m} name="kind" label={q.kind} value={p.filter.kind ?? ''} options={[{ value: '', label: q.any }, ...FEEDBACK_KINDS.map((k) => ({ value: k, label: t.kinds[k] }))]} />
+        </>
+      }
+      count={fmt(q.count, { count: p.total.toLocaleString() })}
+      empty={q.empty}
+      headers={[q.colTitle, q.colAuthor, q.colKind, q.colSubject, q.colState, q.colAge]}
+      rows={p.rows.map((f) => (
+        <tr>
+          <QueueTitle href={`/feedback/${f.id}`} title={f.title} awaiting={f.awaiting} label={q.awaiting} />
+          <td>{f.authorName}</td>
+          <td>{t.kinds[f.kind]}</td>
+          <td>{f.subject ?? ''}</td>
+          <td>{t.states[f.state]}</td>
+          <td>{feedbackAge(m, f, locale, timeZone)}</td>
+        </tr>
+      ))}
+      page={p.page}
+      hasNext={p.hasNext}
+      href={href}
+    />
   );
 }

@@ -2,12 +2,11 @@
 import { REQUEST_KINDS, REQUEST_OUTCOMES, REQUEST_STATES, type RequestState } from '../../../db/schema.ts';
 import { fmt, formatDate, formatDateTime, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { CsrfField, ErrorSummary, Input, Radios, Select, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
-import { TableWrap } from '../../../shared/views/table.tsx';
 import { Pager } from '../../groups/views/GroupPages.tsx';
 import { daysSince } from '../../verification/views/VerificationPages.tsx';
 import { MAX_BODY, MAX_TITLE } from '../requests.form.ts';
 import type { ListRow, MyRequests, QueueFilter, RequestPage as RequestPageData, RequestRow, StaffOption } from '../requests.service.ts';
-import { CaseBody, Conversation, History, NoteForm, type FormState, type ViewBase } from './CaseParts.tsx';
+import { CaseBody, Conversation, History, NoteForm, QueueLayout, QueueTitle, type FormState, type ViewBase } from './CaseParts.tsx';
 
 type Values = Record<string, string>;
 
@@ -284,76 +283,55 @@ export function QueuePage(p: { v: ViewBase; rows: ListRow[]; total: number; hasN
   const { m, locale, timeZone } = p.v;
   const t = m.requests;
   const q = t.queue;
-  const query = (page: number) => {
+  const href = (page: number) => {
     const s = new URLSearchParams({ state: p.filter.state, kind: p.filter.kind ?? '', assignee: p.filter.assignee });
     if (page > 1) s.set('page', String(page));
     return `/admin/requests?${s.toString()}`;
   };
   return (
-    <div>
-      <h1>{q.title}</h1>
-      <p class="lead">{q.intro}</p>
-      <form method="get" action="/admin/requests" class="filters card" aria-label={q.filtersLabel}>
-        <Select
-          m={m}
-          name="state"
-          label={q.state}
-          value={p.filter.state}
-          options={[{ value: 'open', label: q.open }, ...REQUEST_STATES.map((s) => ({ value: s, label: t.states[s] })), { value: 'all', label: q.any }]}
-        />
-        <Select m={m} name="kind" label={q.kind} value={p.filter.kind ?? ''} options={[{ value: '', label: q.any }, ...REQUEST_KINDS.map((k) => ({ value: k, label: t.kinds[k] }))]} />
-        <Select
-          m={m}
-          name="assignee"
-          label={q.assignee}
-          value={p.filter.assignee}
-          options={[{ value: 'any', label: q.any }, { value: 'none', label: q.unassigned }, ...p.staff.map((s) => ({ value: s.id, label: staffLabel(m, s) }))]}
-        />
-        <button type="submit" class="button button--secondary">
-          {q.filter}
-        </button>
-      </form>
-      <p role="status">{fmt(q.count, { count: p.total.toLocaleString() })}</p>
-      {p.rows.length === 0 ? (
-        <p>{q.empty}</p>
-      ) : (
-        <TableWrap label={q.title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{q.colTitle}</th>
-                <th scope="col">{q.colRequester}</th>
-                <th scope="col">{q.colKind}</th>
-                <th scope="col">{q.colState}</th>
-                <th scope="col">{q.colAge}</th>
-                <th scope="col">{q.colAssignee}</th>
-                <th scope="col">{q.colOutcome}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/requests/${r.id}`}>{r.title}</a>
-                    {r.awaiting ? (
-                      <div>
-                        <span class="badge badge--private">{q.awaiting}</span>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>{r.requesterName}</td>
-                  <td>{t.kinds[r.kind]}</td>
-                  <td>{t.states[r.state]}</td>
-                  <td>{requestAge(m, r, locale, timeZone)}</td>
-                  <td>{r.assigneeName ?? q.unassigned}</td>
-                  <td>{r.outcome ? (r.outcomeValue !== null ? fmt(t.withDetail, { main: t.outcomes[r.outcome], detail: yen(r.outcomeValue, locale) }) : t.outcomes[r.outcome]) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
-      <Pager label={t.pagesLabel} prev={p.page > 1 ? query(p.page - 1) : null} next={p.hasNext ? query(p.page + 1) : null} prevLabel={t.previous} nextLabel={t.next} />
-    </div>
+    <QueueLayout
+      v={p.v}
+      title={q.title}
+      intro={q.intro}
+      action="/admin/requests"
+      filtersLabel={q.filtersLabel}
+      filterLabel={q.filter}
+      filters={
+        <>
+          <Select
+            m={m}
+            name="state"
+            label={q.state}
+            value={p.filter.state}
+            options={[{ value: 'open', label: q.open }, ...REQUEST_STATES.map((s) => ({ value: s, label: t.states[s] })), { value: 'all', label: q.any }]}
+          />
+          <Select m={m} name="kind" label={q.kind} value={p.filter.kind ?? ''} options={[{ value: '', label: q.any }, ...REQUEST_KINDS.map((k) => ({ value: k, label: t.kinds[k] }))]} />
+          <Select
+            m={m}
+            name="assignee"
+            label={q.assignee}
+            value={p.filter.assignee}
+            options={[{ value: 'any', label: q.any }, { value: 'none', label: q.unassigned }, ...p.staff.map((s) => ({ value: s.id, label: staffLabel(m, s) }))]}
+          />
+        </>
+      }
+      count={fmt(q.count, { count: p.total.toLocaleString() })}
+      empty={q.empty}
+      headers={[q.colTitle, q.colRequester, q.colKind, q.colState, q.colAge, q.colAssignee, q.colOutcome]}
+      rows={p.rows.map((r) => (
+        <tr>
+          <QueueTitle href={`/requests/${r.id}`} title={r.title} awaiting={r.awaiting} label={q.awaiting} />
+          <td>{r.requesterName}</td>
+          <td>{t.kinds[r.kind]}</td>
+          <td>{t.states[r.state]}</td>
+          <td>{requestAge(m, r, locale, timeZone)}</td>
+          <td>{r.assigneeName ?? q.unassigned}</td>
+          <td>{r.outcome ? (r.outcomeValue !== null ? fmt(t.withDetail, { main: t.outcomes[r.outcome], detail: yen(r.outcomeValue, locale) }) : t.outcomes[r.outcome]) : ''}</td>
+        </tr>
+      ))}
+      page={p.page}
+      hasNext={p.hasNext}
+      href={href}
+    />
   );
 }
