@@ -1,7 +1,6 @@
 /** The referrer's pages: the referral form of a posting and their own referrals with the status in plain words. */
 import { fmt, formatDate, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
-import { TableWrap } from '../../../shared/views/table.tsx';
 import { MAX_EMAIL, MAX_NAME, MAX_NOTE, MAX_PHONE } from '../referral.form.ts';
 import { plainStatus, type OwnReferralRow } from '../referrals.service.ts';
 
@@ -58,7 +57,6 @@ export function ReferPage(p: { v: ViewBase; opportunity: { id: string; title: st
           <Input
             m={m}
             name="candidatePhone"
-            type="tel"
             label={`${r.candidatePhone} (${m.common.optional})`}
             value={p.values.candidatePhone}
             error={p.errors.candidatePhone}
@@ -84,7 +82,7 @@ export function MyReferralsPage(p: { v: ViewBase; rows: OwnReferralRow[]; page: 
   const r = m.referrals;
   const t = r.mine;
   return (
-    <div>
+    <div class="narrow">
       <h1>{t.title}</h1>
       <p class="lead">{t.intro}</p>
       <p class="actions">
@@ -95,34 +93,27 @@ export function MyReferralsPage(p: { v: ViewBase; rows: OwnReferralRow[]; page: 
       {p.rows.length === 0 ? (
         <p class="card">{t.empty}</p>
       ) : (
-        <TableWrap label={t.tableLabel}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.candidate}</th>
-                <th scope="col">{t.opportunity}</th>
-                <th scope="col">{t.submittedOn}</th>
-                <th scope="col">{t.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((row) => {
-                const status = plainStatus(row.stage);
-                return (
-                  <tr id={`referral-${row.id}`}>
-                    <td>{row.candidateName}</td>
-                    <td>{row.opportunityId && row.opportunityTitle ? <a href={`/opportunities/${row.opportunityId}`}>{row.opportunityTitle}</a> : r.closedOpportunity}</td>
-                    <td class="nowrap">{formatDate(row.createdAt, locale, timeZone)}</td>
-                    <td>
-                      <strong>{r.statuses[status]}</strong>
-                      <div class="hint">{r.statusHints[status]}</div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
+        <ul class="plain-list" aria-label={t.tableLabel}>
+          {p.rows.map((row) => {
+            const status = plainStatus(row.stage);
+            return (
+              <li class="card" id={`referral-${row.id}`}>
+                <h2 class="member-card__name">{row.candidateName}</h2>
+                <dl class="facts">
+                  <dt>{t.opportunity}</dt>
+                  <dd>{row.opportunityId && row.opportunityTitle ? <a href={`/opportunities/${row.opportunityId}`}>{row.opportunityTitle}</a> : r.closedOpportunity}</dd>
+                  <dt>{t.submittedOn}</dt>
+                  <dd>{formatDate(row.createdAt, locale, timeZone)}</dd>
+                  <dt>{t.status}</dt>
+                  <dd>
+                    <strong>{r.statuses[status]}</strong>
+                  </dd>
+                </dl>
+                <p class="hint">{r.statusHints[status]}</p>
+              </li>
+            );
+          })}
+        </ul>
       )}
       <Pager m={m} label={t.pagesLabel} page={p.page} hasNext={p.hasNext} href={(n) => `/referrals?page=${n}`} />
     </div>

@@ -10,8 +10,8 @@ import type { LedgerFilter, LedgerRow, RuleRow, StateTotals } from '../rewards.s
 
 const EMPTY: StateTotals = { count: 0, points: 0, yen: 0, gifts: 0 };
 
-/** Totals per state as a table: points, yen and gifts side by side, never added together. */
-function TotalsTable(p: { v: ViewBase; totals: Map<RewardState, StateTotals>; states: readonly RewardState[]; stateLabel: (s: RewardState) => string }) {
+/** The operators' totals per state as a table: points, yen and gifts side by side, never added together. */
+function TotalsTable(p: { v: ViewBase; totals: Map<RewardState, StateTotals> }) {
   const { m, locale } = p.v;
   const t = m.referrals.rewards.totals;
   return (
@@ -27,11 +27,11 @@ function TotalsTable(p: { v: ViewBase; totals: Map<RewardState, StateTotals>; st
           </tr>
         </thead>
         <tbody>
-          {p.states.map((s) => {
+          {REWARD_STATES.map((s) => {
             const x = p.totals.get(s) ?? EMPTY;
             return (
               <tr data-state={s}>
-                <th scope="row">{p.stateLabel(s)}</th>
+                <th scope="row">{m.referrals.rewards.states[s]}</th>
                 <td class="num" data-total="count">
                   {formatNumber(x.count, locale)}
                 </td>
@@ -59,11 +59,48 @@ function ForWhatCell({ m, row, side }: { m: Messages; row: LedgerRow; side: 'mem
     <>
       {w.label}
       {w.detail ? (
-        <div class="hint">
-          {w.href ? <a href={w.href}>{w.detail}</a> : w.detail}
-        </div>
+        <>
+          <br />
+          <span class="hint">{w.href ? <a href={w.href}>{w.detail}</a> : w.detail}</span>
+        </>
       ) : null}
     </>
+  );
+}
+
+/**
+ * A member's totals, one box per state: only the kinds they have (a member earning points only
+ * never reads "0 yen"); each figure carries its kind and value for the tests to read back.
+ */
+function MemberTotals({ v, totals }: { v: ViewBase; totals: Map<RewardState, StateTotals> }) {
+  const { m, locale } = v;
+  const w = m.referrals.rewards;
+  const states = ['pending', 'approved', 'paid'] as const;
+  return (
+    <dl class="stats" aria-label={w.mine.totalsTitle}>
+      {states.map((s) => {
+        const x = totals.get(s) ?? EMPTY;
+        const parts = [
+          x.points ? { kind: 'points', value: x.points, text: fmt(w.points, { n: formatNumber(x.points, locale) }) } : null,
+          x.yen ? { kind: 'yen', value: x.yen, text: fmt(w.yen, { n: formatNumber(x.yen, locale) }) } : null,
+          x.gifts ? { kind: 'gifts', value: x.gifts, text: fmt(w.gifts, { n: formatNumber(x.gifts, locale) }) } : null,
+        ].filter((part) => part !== null);
+        return (
+          <div data-state={s}>
+            <dt>{w.memberStates[s]}</dt>
+            {parts.length ? (
+              parts.map((part) => (
+                <dd data-total={part.kind} data-value={String(part.value)}>
+                  {part.text}
+                </dd>
+              ))
+            ) : (
+              <dd>0</dd>
+            )}
+          </div>
+        );
+      })}
+    </dl>
   );
 }
 
@@ -72,41 +109,29 @@ export function MyRewardsPage(p: { v: ViewBase; rows: LedgerRow[]; totals: Map<R
   const w = m.referrals.rewards;
   const t = w.mine;
   return (
-    <div>
+    <div class="narrow">
       <h1>{t.title}</h1>
       <p class="lead">{t.intro}</p>
       <h2>{t.totalsTitle}</h2>
-      <TotalsTable v={p.v} totals={p.totals} states={['pending', 'approved', 'paid']} stateLabel={(s) => w.memberStates[s]} />
+      <MemberTotals v={p.v} totals={p.totals} />
+      <h2>{t.listTitle}</h2>
       {p.rows.length === 0 ? (
         <p class="card">{t.empty}</p>
       ) : (
-        <TableWrap label={t.tableLabel}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.date}</th>
-                <th scope="col">{t.forWhat}</th>
-                <th scope="col">{t.reward}</th>
-                <th scope="col">{t.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((row) => (
-                <tr id={`reward-${row.id}`}>
-                  <td class="nowrap">{formatDate(row.createdAt, locale, timeZone)}</td>
-                  <td>
-                    <ForWhatCell m={m} row={row} side="member" />
-                  </td>
-                  <td>
-                    {valueText(m, locale, row)}
-                    {row.kind !== 'gift' ? <div class="hint">{row.description}</div> : null}
-                  </td>
-                  <td class="nowrap">{memberState(m, row)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <ul class="plain-list">
+          {p.rows.map((row) => (
+            <li class="card" id={`reward-${row.id}`}>
+              <p>
+                <strong>{valueText(m, locale, row)}</strong> <span class="badge">{memberState(m, row)}</span>
+              </p>
+              {row.kind !== 'gift' ? <p class="hint">{row.description}</p> : null}
+              <p>
+                <ForWhatCell m={m} row={row} side="member" />
+              </p>
+              <p class="hint">{formatDate(row.createdAt, locale, timeZone)}</p>
+            </li>
+          ))}
+        </ul>
       )}
       <Pager m={m} label={t.pagesLabel} page={p.page} hasNext={p.hasNext} href={(n) => `/rewards?page=${n}`} />
     </div>
@@ -131,10 +156,12 @@ function RuleForm(p: { v: ViewBase; trigger: RewardTrigger; rule: RuleRow | unde
   const f = (name: 'kind' | 'amount' | 'description') => fieldOf(p.trigger, name);
   // Shown: what was typed (after an error), else the active rule.
   const value = (name: 'kind' | 'amount' | 'description', fromRule: string) => p.values[f(name)] ?? fromRule;
+  const hasError = (['kind', 'amount', 'description'] as const).some((name) => p.errors[f(name)]);
   return (
-    <section class="card" aria-labelledby={`rule-${p.trigger}`}>
-      <h3 id={`rule-${p.trigger}`}>{w.triggers[p.trigger]}</h3>
-      <p>{p.rule ? fmt(a.current, { value: valueText(m, locale, p.rule), description: p.rule.description }) : a.noRule}</p>
+    <details class="card" id={`rule-${p.trigger}`} open={!p.rule || hasError}>
+      <summary>
+        <strong>{w.triggers[p.trigger]}</strong> <span class="muted">{p.rule ? fmt(a.current, { value: valueText(m, locale, p.rule), description: p.rule.description }) : a.noRule}</span>
+      </summary>
       <form method="post" action={`/admin/rewards/rules/${p.trigger}`}>
         <CsrfField token={csrfToken} />
         <Radios
@@ -167,7 +194,7 @@ function RuleForm(p: { v: ViewBase; trigger: RewardTrigger; rule: RuleRow | unde
           </button>
         </form>
       ) : null}
-    </section>
+    </details>
   );
 }
 
@@ -208,12 +235,6 @@ export function AdminRewardsPage(p: {
       <h1>{a.title}</h1>
       <p class="lead">{a.intro}</p>
       <ErrorSummary m={m} errors={p.errors} />
-      <h2>{a.rulesTitle}</h2>
-      <p class="hint">{a.rulesIntro}</p>
-      {REWARD_TRIGGERS.map((trigger) => (
-        <RuleForm v={p.v} trigger={trigger} rule={p.rules.get(trigger)} values={p.values} errors={p.errors} />
-      ))}
-
       <h2 id="ledger">{a.ledgerTitle}</h2>
       {p.problem ? (
         <p class="notice notice--warning" role="alert">
@@ -248,7 +269,7 @@ export function AdminRewardsPage(p: {
         </p>
       ) : null}
       <p class="hint">{filtered ? a.totalsFiltered : a.totalsAll}</p>
-      <TotalsTable v={p.v} totals={p.totals} states={REWARD_STATES} stateLabel={(s) => w.states[s]} />
+      <TotalsTable v={p.v} totals={p.totals} />
       {p.rows.length === 0 ? (
         <p class="card">{a.empty}</p>
       ) : (
@@ -299,6 +320,12 @@ export function AdminRewardsPage(p: {
         </TableWrap>
       )}
       <Pager m={m} label={a.pagesLabel} page={p.page} hasNext={p.hasNext} href={(n) => `/admin/rewards?${filterQuery(p.filter, n)}#ledger`} />
+
+      <h2 id="rules">{a.rulesTitle}</h2>
+      <p class="hint">{a.rulesIntro}</p>
+      {REWARD_TRIGGERS.map((trigger) => (
+        <RuleForm v={p.v} trigger={trigger} rule={p.rules.get(trigger)} values={p.values} errors={p.errors} />
+      ))}
     </div>
   );
 }

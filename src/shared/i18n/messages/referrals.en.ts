@@ -52,7 +52,6 @@ export const referralsEn = {
     rewardsLink: 'Your rewards',
     assignedLink: 'Referrals assigned to you ({count})',
     tableLabel: 'Your referrals',
-    candidate: 'Candidate',
     opportunity: 'Position',
     submittedOn: 'Referred on',
     status: 'Status',
@@ -143,6 +142,7 @@ export const referralsEn = {
     nav: 'Rewards',
     points: '{n} points',
     yen: '¥{n}',
+    gifts: 'Gifts: {n}',
     kinds: { points: 'Points', gift: 'A gift', amount: 'An amount (yen)' },
     triggers: {
       referral_submitted: 'A referral',
@@ -159,6 +159,7 @@ export const referralsEn = {
       title: 'Your rewards',
       intro: 'What your referrals and feedback have earned. Each reward is checked by the operators, then paid or delivered.',
       totalsTitle: 'Totals',
+      listTitle: 'Each reward',
       empty: 'No rewards yet. Referring someone for an open position or sending feedback may earn one.',
       tableLabel: 'Your rewards',
       date: 'Date',

@@ -53,7 +53,6 @@ export const referralsJa: Messages['referrals'] = {
     rewardsLink: 'あなたの報酬',
     assignedLink: 'あなたが担当する紹介（{count} 件）',
     tableLabel: 'あなたの紹介',
-    candidate: '紹介した方',
     opportunity: 'ポジション',
     submittedOn: '紹介日',
     status: '状況',
@@ -144,6 +143,7 @@ export const referralsJa: Messages['referrals'] = {
     nav: '報酬',
     points: '{n} ポイント',
     yen: '{n} 円',
+    gifts: 'ギフト {n} 件',
     kinds: { points: 'ポイント', gift: '記念品・ギフト', amount: '金額（円）' },
     triggers: {
       referral_submitted: 'ご紹介',
@@ -159,6 +159,7 @@ export const referralsJa: Messages['referrals'] = {
       title: 'あなたの報酬',
       intro: 'ご紹介やフィードバックへのお礼です。運営事務局が確認したうえで、お支払い・お届けします。',
       totalsTitle: '合計',
+      listTitle: '内訳',
       empty: 'まだ報酬はありません。募集中のポジションへのご紹介や、フィードバックをお送りいただくと報酬の対象になることがあります。',
       tableLabel: 'あなたの報酬',
       date: '日付',
