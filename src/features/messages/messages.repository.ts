@@ -264,6 +264,11 @@ const awaitingSince = sql<Date | null>`(select min(wm.created_at) from ${convers
   and wm.created_at > coalesce((select max(sm.created_at) from ${conversationMessages} sm
     where sm.conversation_id = ${conversations}.id and sm.sender_id is distinct from ${conversations}.member_a), '-infinity'))`;
 
+/** The member wrote last: one backward probe of the messages index per conversation. */
+const memberWroteLast = sql`(select lm.sender_id from ${conversationMessages} lm
+  where lm.conversation_id = ${conversations}.id and lm.hidden_at is null
+  order by lm.created_at desc limit 1) = ${conversations}.member_a`;
+
 export interface CompanyRow {
   id: string;
   subject: string | null;
@@ -276,11 +281,13 @@ export interface CompanyRow {
 
 /**
  * The secretariat's inbox: company conversations only (member conversations have no way in
- * here). 'awaiting': those whose member is waiting for an answer, the longest waiting first.
+ * here). 'awaiting': those whose member wrote last, the one waiting longest since their last
+ * message first. Waiting-since (the first unanswered message) is computed for the page's rows
+ * only: ordering by it cost ~4× more (20,000 company conversations: 60–85 ms against 250 ms).
  */
 export async function companyConversations(db: Db, opts: { viewerId: string; awaiting: boolean; limit: number; offset: number }): Promise<CompanyRow[]> {
   const assignee = sql<string | null>`(select au.name from ${users} au where au.id = ${conversations}.assignee_id)`;
-  const query = db
+  return db
     .select({
       id: conversations.id,
       subject: conversations.subject,
@@ -292,11 +299,10 @@ export async function companyConversations(db: Db, opts: { viewerId: string; awa
     })
     .from(conversations)
     .innerJoin(users, eq(users.id, conversations.memberA))
-    .where(and(eq(conversations.kind, 'company'), opts.awaiting ? sql`${awaitingSince} is not null` : undefined));
-  const ordered = opts.awaiting
-    ? query.orderBy(sql`${awaitingSince} asc`, asc(conversations.id))
-    : query.orderBy(desc(conversations.lastMessageAt), desc(conversations.id));
-  return ordered.limit(opts.limit).offset(opts.offset);
+    .where(and(eq(conversations.kind, 'company'), opts.awaiting ? memberWroteLast : undefined))
+    .orderBy(...(opts.awaiting ? [asc(conversations.lastMessageAt), asc(conversations.id)] : [desc(conversations.lastMessageAt), desc(conversations.id)]))
+    .limit(opts.limit)
+    .offset(opts.offset);
 }
 
 // ---------------------------------------------------------------- messages
