@@ -171,32 +171,34 @@ export function OpportunityPage(p: { v: ViewBase; page: OpportunityPageData; sou
           <a href={`/admin/applications?opportunity=${op.id}`}>{o.page.applications}</a>
         </p>
       ) : null}
-      <dl class="facts">
-        <dt>{o.page.kind}</dt>
-        <dd>{o.kinds[op.kind]}</dd>
-        {department ? (
-          <>
-            <dt>{o.page.department}</dt>
-            <dd>{department}</dd>
-          </>
-        ) : null}
-        {op.location ? (
-          <>
-            <dt>{o.page.location}</dt>
-            <dd>{op.location}</dd>
-          </>
-        ) : null}
-        <dt>{o.page.workStyle}</dt>
-        <dd>{o.workStyles[op.workStyle]}</dd>
-        <dt>{o.page.closes}</dt>
-        <dd>{op.closesAt ? closingDate(op.closesAt, locale, timeZone) : o.page.noDeadline}</dd>
-        {p.page.canManage ? (
-          <>
-            <dt>{o.page.audience}</dt>
-            <dd>{p.page.segmentName ? `${o.audiences[op.audience]}: ${p.page.segmentName}` : o.audiences[op.audience]}</dd>
-          </>
-        ) : null}
-      </dl>
+      <div class="card">
+        <dl class="facts">
+          <dt>{o.page.kind}</dt>
+          <dd>{o.kinds[op.kind]}</dd>
+          {department ? (
+            <>
+              <dt>{o.page.department}</dt>
+              <dd>{department}</dd>
+            </>
+          ) : null}
+          {op.location ? (
+            <>
+              <dt>{o.page.location}</dt>
+              <dd>{op.location}</dd>
+            </>
+          ) : null}
+          <dt>{o.page.workStyle}</dt>
+          <dd>{o.workStyles[op.workStyle]}</dd>
+          <dt>{o.page.closes}</dt>
+          <dd>{op.closesAt ? closingDate(op.closesAt, locale, timeZone) : o.page.noDeadline}</dd>
+          {p.page.canManage ? (
+            <>
+              <dt>{o.page.audience}</dt>
+              <dd>{p.page.segmentName ? `${o.audiences[op.audience]}: ${p.page.segmentName}` : o.audiences[op.audience]}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
       <section aria-labelledby="about-title">
         <h2 id="about-title">{o.page.about}</h2>
         <div>{raw(renderMarkdown(op.description))}</div>

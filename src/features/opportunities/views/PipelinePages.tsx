@@ -258,39 +258,41 @@ export function ApplicationStaffPage(p: {
         {a.applicantName}: {a.opportunityTitle ?? o.returnTitle}
       </h1>
       <ErrorSummary m={m} errors={errors} />
-      <dl class="facts">
-        <dt>{d.stage}</dt>
-        <dd>
-          <strong>{o.stages[a.stage]}</strong> <span class="muted small">{fmt(o.application.since, { date: formatDate(a.stageChangedAt, locale, timeZone) })}</span>
-        </dd>
-        <dt>{d.kind}</dt>
-        <dd>{o.pipeline.kinds[a.kind]}</dd>
-        {a.opportunityId ? (
-          <>
-            <dt>{d.opportunity}</dt>
-            <dd>
-              <a href={`/opportunities/${a.opportunityId}`}>{a.opportunityTitle}</a> ({a.opportunityKind ? o.kinds[a.opportunityKind] : ''})
-            </dd>
-          </>
-        ) : null}
-        <dt>{d.applicant}</dt>
-        <dd>{a.applicantName}</dd>
-        <dt>{d.applied}</dt>
-        <dd>{formatDateTime(a.createdAt, locale, timeZone)}</dd>
-        <dt>{d.assignee}</dt>
-        <dd>{a.assigneeName ?? d.noOne}</dd>
-        <dt>{d.source}</dt>
-        <dd>{a.source ? <code>{a.source}</code> : d.noSource}</dd>
-        {p.page.rehireEligible ? (
-          <>
-            <dt>{d.rehire}</dt>
-            <dd>
-              <strong>{d.rehireValues[p.page.rehireEligible]}</strong>
-              <span class="hint"> {d.rehireHint}</span>
-            </dd>
-          </>
-        ) : null}
-      </dl>
+      <div class="card">
+        <dl class="facts">
+          <dt>{d.stage}</dt>
+          <dd>
+            <strong>{o.stages[a.stage]}</strong> <span class="muted small">{fmt(o.application.since, { date: formatDate(a.stageChangedAt, locale, timeZone) })}</span>
+          </dd>
+          <dt>{d.kind}</dt>
+          <dd>{o.pipeline.kinds[a.kind]}</dd>
+          {a.opportunityId ? (
+            <>
+              <dt>{d.opportunity}</dt>
+              <dd>
+                <a href={`/opportunities/${a.opportunityId}`}>{a.opportunityTitle}</a> ({a.opportunityKind ? o.kinds[a.opportunityKind] : ''})
+              </dd>
+            </>
+          ) : null}
+          <dt>{d.applicant}</dt>
+          <dd>{a.applicantName}</dd>
+          <dt>{d.applied}</dt>
+          <dd>{formatDateTime(a.createdAt, locale, timeZone)}</dd>
+          <dt>{d.assignee}</dt>
+          <dd>{a.assigneeName ?? d.noOne}</dd>
+          <dt>{d.source}</dt>
+          <dd>{a.source ? <code>{a.source}</code> : d.noSource}</dd>
+          {p.page.rehireEligible ? (
+            <>
+              <dt>{d.rehire}</dt>
+              <dd>
+                <strong>{d.rehireValues[p.page.rehireEligible]}</strong>
+                <span class="hint"> {d.rehireHint}</span>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
       <section class="card" aria-labelledby="about-title">
         <h2 id="about-title">{d.about}</h2>
         <Answers
