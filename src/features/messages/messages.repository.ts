@@ -30,6 +30,12 @@ function blockedBetween(a: SQL, b: SQL): SQL {
 
 // ---------------------------------------------------------------- who may write to whom
 
+/** The columns of a person as the messages need them (name and address for mail, role and status for the rules). */
+const personColumns = { id: users.id, name: users.name, email: users.email, locale: users.locale, role: users.role, status: users.status };
+
+/** The contact preference of the user of the row (no profile: 'no'). */
+const contactOfRow = sql<ContactPreference>`coalesce((select mp.contact from member_profiles mp where mp.user_id = ${users}.id), 'no')`;
+
 export interface ContactFacts {
   id: string;
   name: string;
@@ -55,13 +61,8 @@ export interface ContactFacts {
 export async function contactFacts(db: Db, actorId: string, actorAudience: Audience, targetId: string): Promise<ContactFacts | null> {
   const result = await db
     .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      locale: users.locale,
-      role: users.role,
-      status: users.status,
-      theirContact: sql<ContactPreference>`coalesce((select mp.contact from member_profiles mp where mp.user_id = ${users}.id), 'no')`,
+      ...personColumns,
+      theirContact: contactOfRow,
       myContact: sql<ContactPreference>`coalesce((select mp.contact from member_profiles mp where mp.user_id = ${actorId}), 'no')`,
       theyListed: sql<boolean>`exists (select 1 from directory_entries de where de.user_id = ${users}.id and de.audience = ${actorAudience})`,
       iListed: sql<boolean>`exists (select 1 from directory_entries de where de.user_id = ${actorId}
@@ -83,25 +84,14 @@ export interface Person {
 }
 
 export async function findPerson(db: Db, id: string): Promise<Person | null> {
-  const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, locale: users.locale, role: users.role, status: users.status })
-    .from(users)
-    .where(eq(users.id, id));
+  const [row] = await db.select(personColumns).from(users).where(eq(users.id, id));
   return row ?? null;
 }
 
 /** A person with their contact preference (no profile: 'no'). */
 export async function findMember(db: Db, id: string): Promise<(Person & { contact: ContactPreference }) | null> {
   const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      locale: users.locale,
-      role: users.role,
-      status: users.status,
-      contact: sql<ContactPreference>`coalesce((select mp.contact from member_profiles mp where mp.user_id = ${users}.id), 'no')`,
-    })
+    .select({ ...personColumns, contact: contactOfRow })
     .from(users)
     .where(eq(users.id, id));
   return row ?? null;
@@ -116,7 +106,7 @@ export async function wantsMessageMail(db: Db, userId: string): Promise<boolean>
 /** Active operators and community managers who chose mail about messages (told of unassigned company conversations). */
 export async function secretariatToNotify(db: Db): Promise<Person[]> {
   return db
-    .select({ id: users.id, name: users.name, email: users.email, locale: users.locale, role: users.role, status: users.status })
+    .select(personColumns)
     .from(users)
     .innerJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
     .where(and(inArray(users.role, ['operator', 'community_manager']), eq(users.status, 'active'), eq(notificationPreferences.messages, true)));
