@@ -340,6 +340,23 @@ describe('mail about messages', () => {
     expect(await t.mails({ to: a.user.email })).toEqual([]);
   });
 
+  it('writes to each recipient in their language, and shows the pages in it', async () => {
+    const en = messages('en');
+    const a = await member();
+    const user = await t.createUser('alumnus', { name: `Member ${unique()}`, locale: 'en' });
+    await t.db.insert(memberProfiles).values({ userId: user.id, contact: 'yes' });
+    await refreshDirectory(t.db, user.id);
+    await t.db.insert(notificationPreferences).values({ userId: user.id, messages: true });
+    const b: Member = { user, client: await t.newSession(user) };
+    const id = await start(a, b);
+    const mail = await t.lastMail(user.email, 'messageReceived');
+    expect(mail.locale).toBe('en');
+    expect(mail.subject).toContain('You have a new message');
+    const page = await b.client.get(`/messages/${id}`);
+    expect(page.body).toContain(fmt(en.messages.thread.withMember, { name: a.user.name }));
+    expect(page.body).toContain(en.messages.thread.replyTitle);
+  });
+
   it('always tells a member that the company answered their conversation; a conversation the company starts follows the preference', async () => {
     const a = await member('company');
     const id = await startWithCompany(a);
