@@ -171,6 +171,16 @@ describe('events and groups', () => {
     await form.locator('#f-q1Kind').selectOption('choice');
     await form.locator('#f-q1Options').fill(EVENT.options.join('\n'));
     await form.locator('#f-q1Required').check();
+    // One question block to start with; another comes back from the server (no script), everything typed kept, the page at the new block.
+    expect(await form.locator('#f-q2Label').count()).toBe(0);
+    expect(await navigation(cm, () => form.getByRole('button', { name: E.editor.addQuestion }).click())).toBe(200);
+    expect(new URL(cm.url()).hash).toBe('#question-2');
+    expect(await form.locator('#f-title').inputValue()).toBe(EVENT.title);
+    expect(await form.locator('#f-startsAt').inputValue()).toBe(`${day}T19:00`);
+    expect(await form.locator('#f-q1Options').inputValue()).toBe(EVENT.options.join('\n'));
+    expect(await form.locator('#f-q1Required').isChecked()).toBe(true);
+    expect(await form.locator('#f-q2Label').inputValue()).toBe('');
+    expect(await form.locator('#f-q3Label').count()).toBe(0);
     await checkAndShoot(cm, 'events-groups-editor');
 
     expect(await navigation(cm, () => form.locator('button[name="intent"][value="publish"]').click())).toBe(200);
@@ -205,6 +215,13 @@ describe('events and groups', () => {
     const firstCode = ((await first.locator('main .event-code code').textContent()) ?? '').trim();
     expect(firstCode).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
     expect(confirmation.text).toContain(firstCode);
+    // The mail's calendar link is the site's short redirect, not Google's long URL.
+    expect(confirmation.text).toContain(`${suite.current().server.baseUrl}${eventPath}/google`);
+    // Registered: the card with the code comes before the description, and shows the member's answer.
+    const ticket = await registrationBox(first).boundingBox();
+    const about = await first.locator('main #about-title').boundingBox();
+    expect(ticket!.y).toBeLessThan(about!.y);
+    expect(await registrationBox(first).locator('.event-my-answers').textContent()).toBe(`${EVENT.question}${EVENT.options[0]}`);
     await checkAndShoot(first, 'events-groups-event-registered');
 
     const second = alumnus(SECOND);
@@ -236,6 +253,7 @@ describe('events and groups', () => {
     expect(await visit(first, '/events')).toBe(200);
     const card = first.locator('main article.event-card', { hasText: EVENT.title });
     expect(await card.locator('.event-mine').textContent()).toBe(E.mine.registered);
+    expect(await card.textContent()).toContain(fmt(E.forGroup, { name: GROUP.name }));
     await checkAndShoot(first, 'events-groups-events-list');
     for (const a of [FIRST, SECOND, OUTSIDER]) expect(pageErrors(alumnus(a))).toEqual([]);
   });
@@ -256,7 +274,16 @@ describe('events and groups', () => {
     expect(code).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
     expect(mail.text).toContain(code);
     expect(mail.text).toContain(EVENT.venueAddress);
-    expect(mail.link).toBe(`${suite.current().server.baseUrl}${eventPath}`);
+    // The mail's first link is the short calendar link; the event page follows it.
+    expect(mail.link).toBe(`${suite.current().server.baseUrl}${eventPath}/google`);
+    expect(mail.text).toContain(`${suite.current().server.baseUrl}${eventPath}\n`);
+    // Followed in the member's session, it leads to Google Calendar with the event (the address included: a seat is theirs).
+    const google = await third.request.get(mail.link!, { maxRedirects: 0 });
+    expect(google.status()).toBe(302);
+    const entry = new URL(google.headers().location!);
+    expect(entry.origin).toBe('https://calendar.google.com');
+    expect(entry.searchParams.get('text')).toBe(EVENT.title);
+    expect(entry.searchParams.get('location')).toContain(EVENT.venueAddress);
     await checkAndShoot(third, 'events-groups-event-promoted');
   });
 
@@ -305,6 +332,10 @@ describe('events and groups', () => {
     await signIn(attendeePhone, SECOND.email, SECOND.password);
     expect(await visit(attendeePhone, eventPath)).toBe(200);
     expect(await attendeePhone.locator('main .event-qr svg').isVisible()).toBe(true);
+    // The QR comes before the description, within the first two screens of the phone.
+    const qr = (await attendeePhone.locator('main .event-qr').boundingBox())!;
+    expect(qr.y).toBeLessThan((await attendeePhone.locator('main #about-title').boundingBox())!.y);
+    expect(qr.y + qr.height).toBeLessThan(2 * PHONE.viewport.height);
     await expectNoSideScroll(attendeePhone, 375);
     await shot(attendeePhone, 'events-groups-event-phone');
   });
