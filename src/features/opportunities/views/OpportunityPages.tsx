@@ -201,7 +201,7 @@ export function OpportunityPage(p: { v: ViewBase; page: OpportunityPageData; sou
       </div>
       <section aria-labelledby="about-title">
         <h2 id="about-title">{o.page.about}</h2>
-        <div>{raw(renderMarkdown(op.description))}</div>
+        <div>{raw(renderMarkdown(op.description, { headingsFrom: 3 }))}</div>
       </section>
       {p.page.canRefer ? (
         <p>

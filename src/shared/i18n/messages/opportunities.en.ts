@@ -309,14 +309,6 @@ export const opportunitiesEn = {
     assigneeEmail: 'Enter an e-mail address.',
     assigneeUnknown: 'No active staff member with this address can be assigned to this application.',
   },
-  hub: {
-    opportunitiesLabel: 'Opportunities',
-    opportunities: 'Post, publish and close opportunities for alumni.',
-    applicationsLabel: 'Applications',
-    applications: 'The pipeline of applications and returns: stages, assignees, notes.',
-    insightsLabel: 'Return insights',
-    insights: 'What brings people back, and time in each stage (counts only).',
-  },
   mail: {
     messageFromCompany: 'Message from the team:',
   },

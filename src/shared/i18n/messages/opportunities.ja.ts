@@ -263,7 +263,7 @@ export const opportunitiesJa: Messages['opportunities'] = {
     noteAdded: 'メモを追加しました。',
     history: '履歴',
     historyFirst: '受付',
-    historyEntry: '{from} → {to}',
+    historyEntry: '{from}から{to}へ',
     by: '{name}',
     noOne: '担当者なし',
   },
@@ -309,14 +309,6 @@ export const opportunitiesJa: Messages['opportunities'] = {
     internalNoteTooLong: 'メモは{max}文字以内で入力してください。',
     assigneeEmail: 'メールアドレスを入力してください。',
     assigneeUnknown: 'このアドレスのスタッフは、この応募の担当者に設定できません。',
-  },
-  hub: {
-    opportunitiesLabel: '募集',
-    opportunities: 'アルムナイ向けの募集を作成し、公開・終了します。',
-    applicationsLabel: '応募の管理',
-    applications: '応募と再入社のご相談の選考状況、担当者、社内メモ。',
-    insightsLabel: '再入社の傾向',
-    insights: '戻ってくる理由と、ステージごとの滞在日数(件数のみ)。',
   },
   mail: {
     messageFromCompany: '担当者からのメッセージ:',
