@@ -846,6 +846,10 @@ describe('the editor’s questions and time zone', () => {
     const bad = await operator.post('/events/new', eventForm({ timeZone: 'Asia/Atlantis' }));
     expect(bad.status).toBe(422);
     expect(bad.body).toContain(E.errors.timeZone);
+    // Sent in another case with another error: the form comes back with that zone chosen.
+    const otherCase = await operator.post('/events/new', eventForm({ timeZone: 'america/lima', title: '' }));
+    expect(otherCase.status).toBe(422);
+    expect(otherCase.body).toContain('<option value="America/Lima" selected="">');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { EVENT_CATEGORIES, EVENT_FORMATS, WANTS } from '../../../db/schema.ts';
 import { fmt } from '../../../shared/i18n/index.ts';
+import { canonicalTimeZone } from '../../../shared/i18n/zoned.ts';
 import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import {
   MAX_ADDRESS,
@@ -40,6 +41,8 @@ export function EventFormPage(p: {
   const action = p.id ? `/events/${p.id}/edit` : '/events/new';
   const rows = questionRowsOf(val);
   const questionRows = Array.from({ length: rows }, (_, i) => i + 1);
+  // A zone typed in another case (america/new_york) is still the zone chosen in the list.
+  const zoneValue = canonicalTimeZone(val.timeZone ?? '') ?? val.timeZone;
   const zones = timeZoneChoices(val.timeZone, p.v.timeZone).map((zone) => {
     const name = zoneName(zone, locale);
     return { value: zone, label: name ? fmt(ed.zoneOption, { name, zone }) : zone };
@@ -78,7 +81,7 @@ export function EventFormPage(p: {
         </fieldset>
         <fieldset class="card">
           <legend>{ed.time}</legend>
-          <Select m={m} name="timeZone" label={ed.timeZone} hint={ed.timeZoneHint} value={val.timeZone} error={p.errors.timeZone} required options={zones} />
+          <Select m={m} name="timeZone" label={ed.timeZone} hint={ed.timeZoneHint} value={zoneValue} error={p.errors.timeZone} required options={zones} />
           <div class="grid-form">
             <Input m={m} name="startsAt" type="datetime-local" label={ed.startsAt} hint={ed.timeHint} value={val.startsAt} error={p.errors.startsAt} required />
             <Input m={m} name="endsAt" type="datetime-local" label={ed.endsAt} hint={ed.timeHint} value={val.endsAt} error={p.errors.endsAt} required />
