@@ -25,7 +25,8 @@ describe('catalogues', () => {
   });
 
   it('are really translated (Japanese strings contain Japanese)', () => {
-    const untranslated = [...ja].filter(([k, v]) => v === en.get(k) && /[a-z]{4,}/i.test(v) && !/^(Kizuna|English|ID)$/.test(v));
+    // Placeholders ({name}) are not words: a string made only of placeholders and signs needs no translation.
+    const untranslated = [...ja].filter(([k, v]) => v === en.get(k) && /[a-z]{4,}/i.test(v.replace(/\{\w+\}/g, '')) && !/^(Kizuna|English|ID)$/.test(v));
     expect(untranslated.map(([k]) => k)).toEqual([]);
   });
 });
