@@ -460,6 +460,8 @@ describe('ratings', () => {
     const running = await makeEvent();
     const r1 = await register(running, member, { checkedInAt: new Date() });
     expect((await client.get(`/events/${running}/feedback`)).body).toContain(A.feedback.notYet);
+    // The event page offers the rating only once the event is over.
+    expect((await client.get(`/events/${running}`)).body).not.toContain(`href="/events/${running}/feedback"`);
     expect((await client.post(`/events/${running}/feedback`, { rating: '5' })).status).toBe(403);
     expect((await registration(r1.id)).rating).toBeNull();
 
@@ -468,6 +470,7 @@ describe('ratings', () => {
     expect((await client.get(`/events/${past}/feedback`)).body).toContain(A.feedback.notAttendee);
     expect((await client.post(`/events/${past}/feedback`, { rating: '4' })).status).toBe(403);
     await t.db.update(eventRegistrations).set({ checkedInAt: new Date(Date.now() - 2 * HOUR) }).where(eq(eventRegistrations.id, noShow.id));
+    expect((await client.get(`/events/${past}`)).body).toContain(`href="/events/${past}/feedback"`);
     const form = await client.get(`/events/${past}/feedback`);
     expect(form.body).toContain('name="rating"');
     const saved = await client.post(`/events/${past}/feedback`, { rating: '4', comment: '  また参加したいです  ' });

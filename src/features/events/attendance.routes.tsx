@@ -15,7 +15,7 @@ import { AttendeesPage, CheckInPage, FeedbackPage, NetworkAttendancePage, type A
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const base = (c: Context<AppEnv>): AttendanceBase => ({ m: c.get('m'), csrfToken: c.get('csrfToken'), locale: c.get('locale') });
+const base = (c: Context<AppEnv>): AttendanceBase => ({ m: c.get('m'), csrfToken: c.get('csrfToken'), locale: c.get('locale'), networkZone: c.get('settings')?.timeZone ?? 'Asia/Tokyo' });
 const db = (c: Context<AppEnv>) => c.get('deps').db;
 const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor;
 

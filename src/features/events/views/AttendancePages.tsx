@@ -14,6 +14,8 @@ export interface AttendanceBase {
   m: Messages;
   csrfToken: string;
   locale: Locale;
+  /** The network's time zone: an event's times name their zone only when it is another one. */
+  networkZone: string;
 }
 
 /** The attendance pages' own stylesheet, next to the site's. */
@@ -124,7 +126,7 @@ export function CheckInPage(p: {
       <AttendanceStyles />
       <h1>{k.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{whenText(event, p.v.locale)}</p>
+      <p class="muted">{whenText(event, p.v.locale, p.v.networkZone)}</p>
       <ErrorSummary m={m} errors={errors} />
       {p.outcome ? <ResultPanel v={p.v} eventId={event.id} timeZone={event.timeZone} outcome={p.outcome} code={p.code} open={p.desk.open} now={p.now} /> : null}
       <dl class="stats" aria-label={k.counts}>
@@ -286,7 +288,7 @@ export function AttendeesPage(p: { v: AttendanceBase; list: AttendeeList; now: D
       <AttendanceStyles />
       <h1>{t.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{whenText(event, locale)}</p>
+      <p class="muted">{whenText(event, locale, p.v.networkZone)}</p>
       <div class="actions">
         <a class="button" href={`/events/${event.id}/attendees.csv`}>
           {t.export}
@@ -328,7 +330,7 @@ export function FeedbackPage(p: { v: AttendanceBase; feedback: Feedback; values:
     <div class="narrow">
       <h1>{f.title}</h1>
       <p class="lead">{event.title}</p>
-      <p class="muted">{whenText(event, locale)}</p>
+      <p class="muted">{whenText(event, locale, p.v.networkZone)}</p>
       {message ? <p class="notice notice--warning">{message}</p> : null}
       {status === 'closed' && p.feedback.rating !== null ? <p>{fmt(f.yours, { rating: p.feedback.rating })}</p> : null}
       {status === 'open' ? (

@@ -181,6 +181,14 @@ function Registration(p: { v: ViewBase; page: EventPageData; form: RegistrationF
   return (
     <section class="card event-registration" aria-labelledby="registration-title" id="registration">
       <h2 id="registration-title">{registration && registration.state !== 'cancelled' ? e.status.title : e.register.title}</h2>
+      {registration?.state === 'registered' && event.endsAt.getTime() < Date.now() ? (
+        // After the event, attendees rate it (the feedback page decides who counts as one).
+        <p>
+          <a class="button" href={`/events/${id}/feedback`}>
+            {e.status.rate}
+          </a>
+        </p>
+      ) : null}
       {registration?.state === 'registered' ? (
         <>
           <p class="notice">{registration.promotedAt ? e.status.promoted : e.status.registered}</p>

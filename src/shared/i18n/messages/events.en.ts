@@ -84,6 +84,7 @@ export const eventsEn = {
     already: 'You were already registered.',
   },
   status: {
+    rate: 'Rate this event',
     title: 'Your registration',
     registered: 'You are registered.',
     promoted: 'A seat freed up and you moved up from the waitlist: you are registered.',

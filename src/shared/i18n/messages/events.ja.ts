@@ -83,6 +83,7 @@ export const eventsJa: Messages['events'] = {
     already: 'すでにお申し込み済みです。',
   },
   status: {
+    rate: 'このイベントを評価する',
     title: 'あなたのお申し込み',
     registered: 'お申し込み済みです。',
     promoted: 'キャンセルが出たため、キャンセル待ちから繰り上がりました。お申し込み済みです。',
