@@ -310,12 +310,15 @@ describe('review queue access', () => {
     expect((await requestOf(request.userId)).state).toBe('pending');
   });
 
-  it('shows operators and community managers the link in the navigation', async () => {
+  it('shows operators and community managers the link, through the administration hub', async () => {
     for (const kind of ['operator', 'community_manager'] as const) {
       const { client } = await t.signedIn(kind);
-      expect((await client.get('/')).body).toContain('href="/admin/signups"');
+      expect((await client.get('/')).body).toContain('href="/admin"');
+      expect((await client.get('/admin')).body).toContain('href="/admin/signups"');
     }
-    expect((await (await t.signedIn('alumnus')).client.get('/')).body).not.toContain('href="/admin/signups"');
+    const alumnus = (await t.signedIn('alumnus')).client;
+    expect((await alumnus.get('/')).body).not.toContain('href="/admin"');
+    expect((await alumnus.get('/admin')).status).toBe(403);
   });
 });
 
