@@ -3,9 +3,10 @@
  * エンジニア), a private project circle, an official group; threads with replies; events of every
  * audience — an alumni meetup open to managers, a group's meetup, an online career talk, a past
  * gathering with check-ins and ratings — so the group pages, event pages, check-in and the
- * attendance figures have something to show. Fixed text; times relative to the demo's "today".
+ * attendance figures have something to show; open opportunities, reward rules, a request and an idea
+ * for the talent and business pages. Fixed text; times relative to the date the demo is loaded on.
  */
-import type { EventAudience, EventCategory, EventFormat, GroupKind, JoinRule, Want } from '../db/schema.ts';
+import type { EventAudience, EventCategory, EventFormat, GroupKind, JoinRule, OpportunityKind, RewardKind, RewardTrigger, Want, WorkStyle } from '../db/schema.ts';
 
 export interface DemoGroup {
   key: string;
@@ -228,4 +229,55 @@ export const DEMO_EVENTS: readonly DemoEvent[] = [
     capacity: 25,
     registrations: 16,
   },
+];
+
+export interface DemoOpportunity {
+  kind: OpportunityKind;
+  title: string;
+  description: string;
+  location: string;
+  workStyle: WorkStyle;
+  audience: 'alumni' | 'alumni_employees';
+  wants: Want[];
+  /** Days from the load date until it closes. */
+  closesInDays: number;
+}
+
+export const DEMO_OPPORTUNITIES: readonly DemoOpportunity[] = [
+  {
+    kind: 'full_time',
+    title: '生産管理システムのプロダクトマネージャー',
+    description: '製造業向け生産管理SaaSのプロダクトマネージャーを募集します。\n\n- 顧客企業へのヒアリングと要件整理\n- 開発チームとのロードマップ策定\n\n社外での経験をお持ちのアルムナイを歓迎します。',
+    location: '東京本社',
+    workStyle: 'hybrid',
+    audience: 'alumni_employees',
+    wants: ['return'],
+    closesInDays: 30,
+  },
+  {
+    kind: 'contract',
+    title: 'データ基盤の設計レビュー（業務委託）',
+    description: 'PostgreSQLを中心としたデータ基盤の設計レビューを、月10時間程度お願いできる方を探しています。',
+    location: 'リモート',
+    workStyle: 'remote',
+    audience: 'alumni',
+    wants: ['sideWork', 'business'],
+    closesInDays: 21,
+  },
+  {
+    kind: 'advisory',
+    title: '新規事業のアドバイザー',
+    description: '物流分野の新規事業について、業界経験のあるアルムナイに月1回アドバイスをいただきたいと考えています。',
+    location: '東京本社・オンライン',
+    workStyle: 'hybrid',
+    audience: 'alumni',
+    wants: ['business', 'advice'],
+    closesInDays: 45,
+  },
+];
+
+export const DEMO_REWARD_RULES: readonly { trigger: RewardTrigger; kind: RewardKind; amount: number | null; description: string }[] = [
+  { trigger: 'referral_hired', kind: 'amount', amount: 300_000, description: 'ご紹介の方の入社（紹介報奨金）' },
+  { trigger: 'referral_submitted', kind: 'points', amount: 500, description: 'ご紹介ありがとうございます' },
+  { trigger: 'feedback_adopted', kind: 'gift', amount: null, description: '採用されたアイデアへの記念品' },
 ];

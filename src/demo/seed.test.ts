@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
-import { consents, departments, directoryEntries, eventRegistrations, events, groupMembers, groupPosts, groups, memberProfiles, networkSettings, notificationPreferences, posts, rosterDepartments, rosterEntries, segments, users } from '../db/schema.ts';
-import { DEMO_EVENTS, DEMO_GROUPS } from './community.ts';
+import { companyRequests, consents, departments, feedbackItems, opportunities, rewardRules, directoryEntries, eventRegistrations, events, groupMembers, groupPosts, groups, memberProfiles, networkSettings, notificationPreferences, posts, rosterDepartments, rosterEntries, segments, users } from '../db/schema.ts';
+import { DEMO_EVENTS, DEMO_GROUPS, DEMO_OPPORTUNITIES, DEMO_REWARD_RULES } from './community.ts';
 import { DEMO_POSTS, DEMO_SEGMENTS } from './content.ts';
 import { createTestDatabase } from '../../test/db.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, generateDemoNetwork } from './generate.ts';
@@ -123,6 +123,14 @@ describe('seedDemo', () => {
     expect([...perPerson.values()].some((n) => n > 1)).toBe(true);
     expect(regs.filter((r) => !pastIds.has(r.eventId) && r.checkedInAt)).toEqual([]);
     expect(new Set(regs.map((r) => r.checkInCode)).size).toBe(regs.length);
+
+    // Open opportunities, reward rules, and one request and one idea from the demo alumnus.
+    const open = await database.db.select().from(opportunities);
+    expect(open.map((o) => o.title)).toEqual(DEMO_OPPORTUNITIES.map((o) => o.title));
+    expect(open.every((o) => o.state === 'open' && o.closesAt! > new Date())).toBe(true);
+    expect(await database.db.select().from(rewardRules)).toHaveLength(DEMO_REWARD_RULES.length);
+    expect(await database.db.select().from(companyRequests)).toHaveLength(1);
+    expect(await database.db.select().from(feedbackItems)).toHaveLength(1);
   });
 
   it('refuses a database that already holds people, and changes nothing', async () => {

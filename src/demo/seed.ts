@@ -10,8 +10,12 @@ import type { Db } from '../db/client.ts';
 import {
   careerPositions,
   consents,
+  companyRequests,
   departments,
   eventHosts,
+  feedbackItems,
+  opportunities,
+  rewardRules,
   eventRegistrations,
   events,
   groupMembers,
@@ -29,7 +33,7 @@ import {
 } from '../db/schema.ts';
 import { NOTICE_VERSION } from '../features/invitations/notice.ts';
 import { refreshDirectory } from '../features/profiles/profiles.service.ts';
-import { DEMO_EVENTS, DEMO_GROUPS } from './community.ts';
+import { DEMO_EVENTS, DEMO_GROUPS, DEMO_OPPORTUNITIES, DEMO_REWARD_RULES } from './community.ts';
 import { DEMO_POSTS, DEMO_SEGMENTS } from './content.ts';
 import { demoProfiles } from './profiles.ts';
 import { DEMO_PASSWORD, generateDemoNetwork, type DemoNetwork, type GenerateDemoOptions } from './generate.ts';
@@ -363,6 +367,34 @@ async function seedCommunity(
           };
         }),
       );
+    }
+
+    // Opportunities open around the load date, the reward rules, and one request and one idea from the demo alumnus.
+    await tx.insert(opportunities).values(
+      DEMO_OPPORTUNITIES.map(({ closesInDays, ...o }) => ({
+        ...o,
+        state: 'open' as const,
+        closesAt: new Date(d.eventsAround.getTime() + closesInDays * day),
+        publishedAt: new Date(d.eventsAround.getTime() - 3 * day),
+        createdBy: d.authorId,
+      })),
+    );
+    await tx.insert(rewardRules).values(DEMO_REWARD_RULES.map((r) => ({ ...r, createdBy: d.authorId })));
+    if (demoAlumnus) {
+      await tx.insert(companyRequests).values({
+        requesterId: demoAlumnus,
+        kind: 'introduction',
+        title: '物流部門の方とお話ししたいです',
+        body: '現在、物流スタートアップで在庫連携の仕組みを作っています。御社の物流部門の方と情報交換できればうれしいです。',
+        source: null,
+      });
+      await tx.insert(feedbackItems).values({
+        authorId: demoAlumnus,
+        kind: 'idea',
+        subject: 'パートナーAPI',
+        title: 'サンドボックスのレート制限を明記してほしい',
+        body: 'ドキュメントにレート制限の値があると、試すときに助かります。',
+      });
     }
   });
 }
