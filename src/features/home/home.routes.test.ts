@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
-import { events, memberProfiles, posts, type EventAudience, type Want } from '../../db/schema.ts';
+import { events, memberProfiles, opportunities, posts, type EventAudience, type Want } from '../../db/schema.ts';
 
 let t: TestApp;
 
@@ -110,5 +110,35 @@ describe('personalised home', () => {
     expect(staffHome.body).toContain('社員も参加する勉強会');
     expect(staffHome.body).not.toContain('近日の交流会');
     expect(staffHome.body).not.toContain('役職者との懇親会');
+  });
+
+  it('shows only the open opportunities that fit the member, with reasons; returning only to those open to it', async () => {
+    const post = async (title: string, wants: Want[], o: { state?: 'open' | 'draft'; description?: string } = {}) =>
+      t.db.insert(opportunities).values({ kind: 'contract', title, description: o.description ?? `${title}の説明`, audience: 'alumni', wants, state: o.state ?? 'open', publishedAt: new Date() });
+    await post('協業パートナー（業務委託）', ['business']);
+    await post('正社員として戻りませんか', ['return']);
+    await post('経理の業務委託', []);
+    await post('TypeScriptの設計レビュー', [], { description: 'TypeScript の経験者を探しています。' });
+    await post('準備中の募集', ['business'], { state: 'draft' });
+
+    const user = await t.createUser('alumnus', { name: '募集 見る' });
+    await t.db.insert(memberProfiles).values({ userId: user.id, wants: ['business'], skills: ['TypeScript'] });
+    const home = await (await t.newSession(user)).get('/');
+    const section = home.body.slice(home.body.indexOf('あなたに合いそうな募集'), home.body.indexOf('すべての募集'));
+    const titles = [...section.matchAll(/<a href="\/opportunities\/[0-9a-f-]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(titles.sort()).toEqual(['TypeScriptの設計レビュー', '協業パートナー（業務委託）']);
+    expect(section).toContain('協業・取引に関心があるため');
+    expect(section).toContain('スキル「TypeScript」に関連');
+    expect(home.body).not.toContain('正社員として戻りませんか');
+    expect(home.body).not.toContain('経理の業務委託');
+    expect(home.body).not.toContain('準備中の募集');
+
+    // A member open to returning sees the returning one; an employee sees none of these alumni postings.
+    const returner = await t.createUser('alumnus', { name: '戻る 人' });
+    await wantsOf(returner.id, ['return']);
+    expect((await (await t.newSession(returner)).get('/')).body).toContain('正社員として戻りませんか');
+    const employee = await t.createUser('employee', { name: '社員 四郎' });
+    await t.db.insert(memberProfiles).values({ userId: employee.id, wants: ['business'] });
+    expect((await (await t.newSession(employee)).get('/')).body).not.toContain('あなたに合いそうな募集');
   });
 });

@@ -50,6 +50,30 @@ function Feed({ m, locale, timeZone, feed }: { m: Messages; locale: Locale; time
           </ul>
         </section>
       ) : null}
+      {feed.opportunities.length ? (
+        <section class="card" aria-labelledby="home-opportunities">
+          <h2 id="home-opportunities">{m.home.opportunities}</h2>
+          <ul class="feed">
+            {feed.opportunities.map(({ opportunity, reasons }) => (
+              <li class="feed-item">
+                <a href={`/opportunities/${opportunity.id}`}>{opportunity.title}</a>
+                <span class="hint">
+                  {' '}
+                  {m.opportunities.kinds[opportunity.kind]}
+                  {opportunity.location ? ` · ${opportunity.location}` : ''}
+                </span>
+                <p class="feed-reasons">
+                  <span class="visually-hidden">{m.home.reasonsLabel}: </span>
+                  {reasons.map((r) => reasonText(m, r)).join(' · ')}
+                </p>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href="/opportunities">{m.home.allOpportunities}</a>
+          </p>
+        </section>
+      ) : null}
       {feed.events.length ? (
         <section class="card" aria-labelledby="home-events">
           <h2 id="home-events">{m.home.events}</h2>

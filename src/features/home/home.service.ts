@@ -7,6 +7,9 @@ import type { Actor } from '../../shared/http/context.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import { upcomingEventsFor, type HomeEvent } from '../events/events.service.ts';
 import { visiblePostsFor, type HomePost } from '../news/news.service.ts';
+import type { OpportunityCard } from '../opportunities/opportunities.repository.ts';
+import { listOpportunities } from '../opportunities/opportunities.service.ts';
+import { can } from '../../shared/auth/can.ts';
 import { ownProfile } from '../profiles/profiles.service.ts';
 import { mayRecommend, recommend, score, type Candidate, type Reader, type Recommendation } from './recommend.ts';
 
@@ -14,6 +17,8 @@ import { mayRecommend, recommend, score, type Candidate, type Reader, type Recom
 const RECENT_DAYS = 60;
 /** Upcoming events shown on the home. */
 const HOME_EVENTS = 3;
+/** Opportunities shown on the home: only those that fit the member (a reason), never a list of jobs. */
+const HOME_OPPORTUNITIES = 2;
 
 export interface HomeItem {
   post: HomePost;
@@ -26,6 +31,8 @@ export interface HomeItem {
 export interface HomeFeed {
   recommended: (HomeItem & { reasons: Recommendation['reasons'] })[];
   latest: HomeItem[];
+  /** Open opportunities that fit what the member said they want or can do, with the reasons. */
+  opportunities: { opportunity: OpportunityCard; reasons: Recommendation['reasons'] }[];
   /** Upcoming events the member may attend: those that fit what they want first, then the soonest. */
   events: { event: HomeEvent; reasons: Recommendation['reasons'] }[];
   /** The member has not said what they want from the network: the home asks them to. */
@@ -42,10 +49,11 @@ function inLanguage(post: HomePost, locale: Locale): HomeItem {
 
 export async function homeFeed(db: Db, actor: Actor, locale: Locale, now = new Date()): Promise<HomeFeed> {
   const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
-  const [posts, profile, upcoming] = await Promise.all([
+  const [posts, profile, upcoming, open] = await Promise.all([
     visiblePostsFor(db, actor, { limit: 100, since, now }),
     ownProfile(db, actor),
     upcomingEventsFor(db, actor, now, 30),
+    can(actor, 'opportunities.view') ? listOpportunities(db, actor, { page: 1, now }) : Promise.resolve({ cards: [] }),
   ]);
   // The member's own profile, all of it: they told us these things so that we pick for them.
   const reader: Reader = { wants: profile.wants, skills: profile.skills, prefecture: profile.country === 'JP' ? profile.prefecture : null };
@@ -69,7 +77,30 @@ export async function homeFeed(db: Db, actor: Actor, locale: Locale, now = new D
     .filter((i, n) => !shown.has(i.post.id) && mayRecommend(candidates[n]!, reader))
     .sort((a, b) => b.post.publishedAt.getTime() - a.post.publishedAt.getTime())
     .slice(0, 5);
-  return { recommended, latest, events: rankEvents(upcoming, reader, now), noWants: profile.wants.length === 0 };
+  return {
+    recommended,
+    latest,
+    events: rankEvents(upcoming, reader, now),
+    opportunities: rankOpportunities(open.cards, reader, now),
+    noWants: profile.wants.length === 0,
+  };
+}
+
+/**
+ * Opportunities are shown only when they fit (what the member wants, their skills in the text):
+ * alumni say they feel harvested when a network pushes every job at them. An opportunity about
+ * returning is shown only to members who said they are open to it.
+ */
+function rankOpportunities(cards: OpportunityCard[], reader: Reader, now: Date): HomeFeed['opportunities'] {
+  return recommend(
+    cards.map((o) => ({ kind: 'opportunity', id: o.id, title: o.title, text: o.description.slice(0, 2000), href: `/opportunities/${o.id}`, wants: o.wants, pinned: false, publishedAt: o.publishedAt ?? now })),
+    reader,
+    now,
+    cards.length,
+  )
+    .filter((r) => r.reasons.length > 0)
+    .slice(0, HOME_OPPORTUNITIES)
+    .map((r) => ({ opportunity: cards.find((o) => o.id === r.item.id)!, reasons: r.reasons }));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Want } from '../../db/schema.ts';
 import { fold } from '../../shared/search.ts';
 
 export interface Candidate {
-  kind: 'post' | 'event';
+  kind: 'post' | 'event' | 'opportunity';
   id: string;
   title: string;
   /** Plain text the skills are looked for in (title and excerpt). */

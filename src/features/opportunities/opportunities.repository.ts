@@ -62,6 +62,8 @@ export interface OpportunityCard {
   closesAt: Date | null;
   publishedAt: Date | null;
   referralsOpen: boolean;
+  /** The interests it serves (the home page ranks by them). */
+  wants: OpportunityRow['wants'];
   departmentJa: string | null;
   departmentEn: string | null;
 }
@@ -76,6 +78,7 @@ const cardColumns = {
   closesAt: opportunities.closesAt,
   publishedAt: opportunities.publishedAt,
   referralsOpen: opportunities.referralsOpen,
+  wants: opportunities.wants,
   departmentJa: departments.nameJa,
   departmentEn: departments.nameEn,
 };

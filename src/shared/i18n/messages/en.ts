@@ -237,6 +237,8 @@ export const en = {
       location: 'Near where you live',
       pinned: 'Highlighted by the network',
     },
+    opportunities: 'Opportunities that fit you',
+    allOpportunities: 'All opportunities',
     events: 'Upcoming events',
     allEvents: 'All events',
     latest: 'Latest news',

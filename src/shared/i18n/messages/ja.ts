@@ -236,6 +236,8 @@ export const ja: Messages = {
       location: 'お住まいの地域に関連',
       pinned: '事務局のおすすめ',
     },
+    opportunities: 'あなたに合いそうな募集',
+    allOpportunities: 'すべての募集',
     events: 'これからのイベント',
     allEvents: 'すべてのイベント',
     latest: '最新のニュース',
