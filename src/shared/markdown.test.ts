@@ -26,6 +26,16 @@ describe('renderMarkdown', () => {
     expect(html).not.toMatch(/href="javascript:/);
   });
 
+  it('source: links to the network\'s own pages carry it, links elsewhere never do', () => {
+    const id = '0b6f0f1e-8f55-4c1e-9a6b-1f0f7c1d2e3a';
+    const html = renderMarkdown('[募集](/opportunities/1) [既存](/events/2?src=home:-) [外部](https://example.com/a) [相対](//evil.example/x)', { source: `post:${id}` });
+    expect(html).toContain(`href="/opportunities/1?src=post%3A${id}"`);
+    expect(html).toContain('href="/events/2?src=home:-"');
+    expect(html).toContain('href="https://example.com/a"');
+    expect(html).not.toContain('evil.example/x?src');
+    expect(renderMarkdown('[募集](/opportunities/1)')).toContain('href="/opportunities/1"');
+  });
+
   it('headingsFrom: the shallowest heading takes that level, deeper ones keep their distance', () => {
     expect(renderMarkdown('## 内容\n\n### 詳細')).toBe('<h4>内容</h4>\n<h5>詳細</h5>\n');
     expect(renderMarkdown('## 内容\n\n### 詳細\n\n###### 末尾', { headingsFrom: 3 })).toBe('<h3>内容</h3>\n<h4>詳細</h4>\n<h6>末尾</h6>\n');

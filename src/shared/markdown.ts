@@ -7,6 +7,7 @@
  * `raw()` — the only HTML Kizuna trusts from users, because nothing in it came through
  * unescaped.
  */
+import { withSource } from './attribution.ts';
 import MarkdownIt from 'markdown-it';
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
@@ -21,7 +22,10 @@ function create(): MarkdownIt {
     return SAFE_LINK.test(src) ? `<a href="${md.utils.escapeHtml(src)}" rel="nofollow noopener noreferrer ugc">${alt}</a>` : alt;
   };
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  md.renderer.rules.link_open = (tokens, idx, options, env: RenderEnv, self) => {
+    const href = tokens[idx]!.attrGet('href') ?? '';
+    // A link to a page of the network carries where the reader came from (attribution).
+    if (env.source && href.startsWith('/') && !href.startsWith('//')) tokens[idx]!.attrSet('href', withSource(href, env.source, LOCAL));
     tokens[idx]!.attrSet('rel', 'nofollow noopener noreferrer ugc');
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
@@ -41,14 +45,24 @@ function create(): MarkdownIt {
 
 interface RenderEnv {
   headingsFrom?: number;
+  /** `src` for links to the network's own pages (shared/attribution.ts), e.g. `post:<id>`. */
+  source?: string;
   shallowest?: number;
 }
 
+/** Any origin: only paths are tagged, and a path keeps its own form. */
+const LOCAL = 'http://kizuna.invalid';
+
 const md = create();
 
-/** Markdown → sanitised HTML; `headingsFrom` (3–6): the level of the text's shallowest heading (default: `#` is h3). */
-export function renderMarkdown(source: string, opts: { headingsFrom?: number } = {}): string {
-  const env: RenderEnv = opts.headingsFrom ? { headingsFrom: opts.headingsFrom } : {};
+/**
+ * Markdown → sanitised HTML; `headingsFrom` (3–6): the level of the text's shallowest heading (default: `#` is h3);
+ * `source`: the attribution links to the network's own pages carry (`?src=`).
+ */
+export function renderMarkdown(source: string, opts: { headingsFrom?: number; source?: string } = {}): string {
+  const env: RenderEnv = {};
+  if (opts.headingsFrom) env.headingsFrom = opts.headingsFrom;
+  if (opts.source) env.source = opts.source;
   return md.render(source, env);
 }
 

@@ -3,6 +3,7 @@
  * post has it, else the other, marked with its `lang` so screen readers pronounce it right),
  * the body rendered by the safe Markdown renderer, the cover's address and size.
  */
+import { sourceOf } from '../../shared/attribution.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import { excerpt, markdownToText, renderMarkdown } from '../../shared/markdown.ts';
 import { coverSize } from './cover.ts';
@@ -100,7 +101,8 @@ export function presentPost(post: PostRow, locale: Locale): PostView {
     publishedAt: post.publishedAt,
     lang: v.lang,
     title: v.title,
-    html: renderMarkdown(v.body),
+    // Links to the network's pages (an opportunity, an event) say the reader came from this post.
+    html: renderMarkdown(v.body, { source: sourceOf('post', post.id) }),
     otherLang: other?.lang ?? null,
     cover: coverOf(post),
     commentsOpen: post.commentsOpen,

@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type PersonKind, type TestApp, type TestUser } from '../../../test/app.ts';
-import { applications, auditEvents, caseHistory, memberProfiles, newsletters, opportunities, segments } from '../../db/schema.ts';
+import { applications, auditEvents, caseHistory, memberProfiles, newsletters, opportunities, posts, segments } from '../../db/schema.ts';
 import { messages } from '../../shared/i18n/index.ts';
 import { clickToken } from '../newsletters/tokens.ts';
 
@@ -368,6 +368,24 @@ describe('attribution', () => {
     expect(res.status).toBe(303);
     const [app] = await applicationsOf(user.id);
     expect(app!.source).toBe(`newsletter:${newsletter!.id}`);
+  });
+
+  it('carries a news post\'s link to the opportunity into the application (post:<id>)', async () => {
+    const id = await post({ title: `ニュース経由 ${unique()}` });
+    const { user, client } = await alumnus();
+    const [news] = await t.db
+      .insert(posts)
+      .values({ category: 'opportunities', titleJa: '募集のお知らせ', bodyJa: `詳しくは[こちら](/opportunities/${id})をご覧ください。`, state: 'published', publishedAt: new Date() })
+      .returning();
+    const article = await client.get(`/news/${news!.id}`);
+    const href = new RegExp(`href="(/opportunities/${id}\\?src=[^"]+)"`).exec(article.body)?.[1];
+    expect(href).toBe(`/opportunities/${id}?src=post%3A${news!.id}`);
+    const page = await client.get(href!.replace(/&amp;/g, '&'));
+    const hidden = /<input type="hidden" name="src" value="([^"]+)"/.exec(page.body)?.[1];
+    expect(hidden).toBe(`post:${news!.id}`);
+    expect((await client.post(`/opportunities/${id}/apply`, { note: '', src: hidden! })).status).toBe(303);
+    const [app] = await applicationsOf(user.id);
+    expect(app!.source).toBe(`post:${news!.id}`);
   });
 
   it('keeps the source through the list into the return form, and drops anything that is not a source', async () => {

@@ -1,4 +1,5 @@
 /** Members' event pages: the list (upcoming, past, mine), one event with registration, and the organisers' cancel form. */
+import { sourceOf } from '../../../shared/attribution.ts';
 import { raw } from 'hono/html';
 import { fmt, type Locale, type Messages } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
@@ -353,7 +354,7 @@ export function EventPage(p: {
         {event.description ? (
           <section class="event event-about" aria-labelledby="about-title">
             <h2 id="about-title">{pg.about}</h2>
-            <div class="news-body event-body">{raw(renderMarkdown(event.description, { headingsFrom: 3 }))}</div>
+            <div class="news-body event-body">{raw(renderMarkdown(event.description, { headingsFrom: 3, source: sourceOf('event', event.id) }))}</div>
           </section>
         ) : null}
         {registrationFirst ? null : registration}
