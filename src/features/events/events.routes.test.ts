@@ -656,18 +656,20 @@ describe('mail', () => {
   });
 
   it('the change notice: time changed → SEQUENCE+1 and a new entry with the same UID; a new title alone sends nothing', async () => {
-    const id = await createEvent();
+    const id = await createEvent({ capacity: '1' });
     const { client, user } = await member('alumnus');
     await client.post(`/events/${id}/register`, {});
+    const waiting = await member('alumnus');
+    await waiting.client.post(`/events/${id}/register`, {});
     const before = await eventRow(id);
     expect(before.sequence).toBe(0);
-    const retitled = await operator.post(`/events/${id}/edit`, { ...eventForm({ title: `${before.title} (改)` }), startsAt: local(before.startsAt), endsAt: local(before.endsAt) });
+    const retitled = await operator.post(`/events/${id}/edit`, { ...eventForm({ title: `${before.title} (改)`, capacity: '1' }), startsAt: local(before.startsAt), endsAt: local(before.endsAt) });
     expect(retitled.status).toBe(303);
     expect((await eventRow(id)).sequence).toBe(0);
     expect((await ledger(user.email, 'eventChanged')).length).toBe(0);
 
     const later = new Date(before.startsAt.getTime() + DAY);
-    const moved = await operator.post(`/events/${id}/edit`, { ...eventForm({ title: `${before.title} (改)` }), startsAt: local(later), endsAt: local(new Date(later.getTime() + 3600_000)) });
+    const moved = await operator.post(`/events/${id}/edit`, { ...eventForm({ title: `${before.title} (改)`, capacity: '1' }), startsAt: local(later), endsAt: local(new Date(later.getTime() + 3600_000)) });
     expect(moved.status).toBe(303);
     const after = await eventRow(id);
     expect(after.sequence).toBe(1);
@@ -677,6 +679,14 @@ describe('mail', () => {
     expect(ics.event.sequence).toBe(1);
     expect(ics.event.uid).toBe(`${id}@localhost`);
     expect(ics.event.startDate.toJSDate().getTime()).toBe(later.getTime() - (later.getTime() % 60_000));
+    // The waitlist is told too: the new time, but no calendar entry and no address (no seat yet).
+    const waitlisted = await ledger(waiting.user.email, 'eventChangedWaitlisted');
+    expect(waitlisted).toHaveLength(1);
+    expect(waitlisted[0]!.attachments ?? []).toEqual([]);
+    const mail = await t.lastMail(waiting.user.email, 'eventChangedWaitlisted');
+    expect(mail.text).not.toContain('丸の内1-1-1');
+    expect(mail.text).toContain(E.page.venue);
+    expect(await ledger(waiting.user.email, 'eventChanged')).toEqual([]);
     const [updated] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'event.updated'), eq(auditEvents.subjectId, id)));
     expect(updated).toBeDefined();
   });

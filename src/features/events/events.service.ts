@@ -241,7 +241,7 @@ function googleLink(site: Site, event: EventRow): string {
   return googleCalendarUrl(event, { details, location: locationOf(event) });
 }
 
-type MailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'reminder' | 'changed' | 'cancelled';
+type MailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'reminder' | 'changed' | 'changedWaitlisted' | 'cancelled';
 
 const TEMPLATES: Record<MailKind, MailTemplate> = {
   confirmed: 'eventConfirmed',
@@ -249,13 +249,15 @@ const TEMPLATES: Record<MailKind, MailTemplate> = {
   promoted: 'eventPromoted',
   reminder: 'eventReminder',
   changed: 'eventChanged',
+  changedWaitlisted: 'eventChangedWaitlisted',
   cancelled: 'eventCancelled',
 };
 
 /**
  * Queues one event mail to one member in their language (in the caller's transaction). What is
  * attached follows the kind: a seat's mail carries the QR code inline and the calendar entry
- * (METHOD:REQUEST); a change, the updated entry; a cancellation, METHOD:CANCEL.
+ * (METHOD:REQUEST); a change, the updated entry (people on the waitlist: no entry and no address,
+ * they have no seat yet); a cancellation, METHOD:CANCEL.
  */
 async function queueEventMail(
   db: Db,
@@ -272,7 +274,7 @@ async function queueEventMail(
     const png = await qrPng(checkInUrl(site.baseUrl, event.id, registration.checkInCode));
     attachments.push({ filename: 'check-in.png', contentType: 'image/png', content: png.toString('base64'), cid: 'check-in-qr', alt: fmt(m.status.qrLabel, { code: registration.checkInCode }) });
   }
-  const method: IcsMethod | null = kind === 'cancelled' ? 'CANCEL' : kind === 'reminder' || kind === 'waitlisted' ? null : 'REQUEST';
+  const method: IcsMethod | null = kind === 'cancelled' ? 'CANCEL' : kind === 'reminder' || kind === 'waitlisted' || kind === 'changedWaitlisted' ? null : 'REQUEST';
   if (method) {
     const ics = await icsFor(db, site, event, { method, attendee: { name: person.name, email: person.email }, withLocation: kind !== 'cancelled', locale, now });
     attachments.push({ filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', contentType: `text/calendar; charset=UTF-8; method=${method}`, content: Buffer.from(ics).toString('base64') });
@@ -288,7 +290,7 @@ async function queueEventMail(
       name: person.name,
       title: event.title,
       when: whenText(event, locale, (await getNetworkSettings(db))?.timeZone),
-      where: whereText(event, locale, kind !== 'waitlisted' && kind !== 'cancelled'),
+      where: whereText(event, locale, kind !== 'waitlisted' && kind !== 'changedWaitlisted' && kind !== 'cancelled'),
       code: registration.checkInCode,
       google: `${site.baseUrl}${googleCalendarPath(event.id)}`,
       url: eventUrl(site, event.id),
@@ -546,8 +548,10 @@ export async function saveEvent(
       await audit(t, { action: 'event.updated', actor, subjectType: 'event', subjectId: before.id, ip: args.ip, details: { notified: changes, sequence } });
     }
     if (changes.length) {
-      for (const r of await repo.recipients(t, before.id, ['registered'])) {
-        await queueEventMail(t, site, 'changed', { event: after, person: r.user, registration: r.registration, key: `event-changed:${r.registration.id}:${sequence}`, now });
+      // People on the waitlist are told too (they may be promoted to the new time), without the place.
+      for (const r of await repo.recipients(t, before.id, ['registered', 'waitlisted'])) {
+        const kind = r.registration.state === 'waitlisted' ? 'changedWaitlisted' : 'changed';
+        await queueEventMail(t, site, kind, { event: after, person: r.user, registration: r.registration, key: `event-changed:${r.registration.id}:${sequence}`, now });
       }
     }
     if (wasPublished) await promoteWaitlisted(t, site, after, now);

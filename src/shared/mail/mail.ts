@@ -193,6 +193,7 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'eventPromoted',
   'eventReminder',
   'eventChanged',
+  'eventChangedWaitlisted',
   'eventCancelled',
   // About a referral or a reward of the person's own (referrals, rewards).
   'referralStatus',

@@ -225,6 +225,10 @@ export const eventsMailEn = {
     subject: '[{network}] Changed: {title}',
     body: 'Hello {name},\n\nThe organisers changed “{title}”, which you are registered for. The event now is:\n\nWhen: {when}\n{where}\n\nThe attached calendar file updates the entry in your calendar. If you can no longer come, please cancel on the event page:\n{url}',
   },
+  eventChangedWaitlisted: {
+    subject: '[{network}] Changed: {title}',
+    body: 'Hello {name},\n\nThe organisers changed “{title}”, which you are on the waitlist for. The event now is:\n\nWhen: {when}\n{where}\n\nYou are still on the waitlist; we will write to you if a seat becomes free. If you no longer want to come, you can leave the waitlist on the event page:\n{url}',
+  },
   eventCancelled: {
     subject: '[{network}] Cancelled: {title}',
     body: 'Hello {name},\n\nWe are sorry: “{title}” ({when}) has been cancelled.\n\nReason: {reason}\n\nYour registration is void; there is nothing you need to do. If the event is in your calendar, the attached calendar file removes it.\n\n{url}',

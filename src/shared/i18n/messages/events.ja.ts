@@ -223,6 +223,10 @@ export const eventsMailJa: Pick<Messages['mail'], keyof typeof eventsMailEn> = {
     subject: '【{network}】内容変更のお知らせ：{title}',
     body: '{name}さん\n\nお申し込みいただいている「{title}」の内容が変更されました。変更後の内容は次のとおりです。\n\n日時：{when}\n{where}\n\n添付のカレンダーファイルで、カレンダーの予定が更新されます。参加できなくなった場合は、イベントのページからキャンセルをお願いします。\n{url}',
   },
+  eventChangedWaitlisted: {
+    subject: '【{network}】内容変更のお知らせ：{title}',
+    body: '{name}さん\n\nキャンセル待ちでお申し込みいただいている「{title}」の内容が変更されました。変更後の内容は次のとおりです。\n\n日時：{when}\n{where}\n\n引き続きキャンセル待ちの状態です。お席に空きが出た場合はあらためてご連絡します。参加を取りやめる場合は、イベントのページからキャンセル待ちを取り消してください。\n{url}',
+  },
   eventCancelled: {
     subject: '【{network}】開催中止のお知らせ：{title}',
     body: '{name}さん\n\n誠に申し訳ありませんが、「{title}」（{when}）は中止になりました。\n\n理由：{reason}\n\nお申し込みは取り消されますので、お手続きは不要です。カレンダーに登録済みの場合は、添付のカレンダーファイルで予定が削除されます。\n\n{url}',
