@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { allow } from '../../shared/auth/access.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, AppEnv } from '../../shared/http/context.ts';
-import { readForm } from '../../shared/http/form.ts';
+import { listField, readForm } from '../../shared/http/form.ts';
 import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import { fmt } from '../../shared/i18n/index.ts';
@@ -87,10 +87,9 @@ async function submitEditor(c: Context<AppEnv>, id: string | null) {
   // The event must exist (and be the actor's to change) before its form is read.
   const existing = id ? await events.eventForEdit(db, actor, id) : null;
   const choices = await events.editorChoices(db, actor);
-  // First read with `all`, so the interests' checkboxes keep every value; readForm reuses the parsed body.
-  const body = await c.req.parseBody({ all: true });
+  const wants = await listField(c, 'wants');
   const values = await readForm(c);
-  values.wants = (Array.isArray(body.wants) ? body.wants : [body.wants]).filter((w): w is string => typeof w === 'string').join(',');
+  values.wants = wants.join(',');
   if (addsQuestion(values)) return renderEditor(c, id, { values: withAnotherQuestion(values) });
   const published = existing?.event.state === 'published';
   const parsed = parseEventForm(m, values, { choices, now: new Date(), startFixed: published ? existing!.event.startsAt : null });

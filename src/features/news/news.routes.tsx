@@ -5,7 +5,7 @@ import { allow } from '../../shared/auth/access.ts';
 import { can } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, AppEnv } from '../../shared/http/context.ts';
-import { readForm } from '../../shared/http/form.ts';
+import { listField, readForm } from '../../shared/http/form.ts';
 import { setFlash } from '../../shared/http/middleware.ts';
 import { page } from '../../shared/http/render.tsx';
 import type { FieldErrors } from '../../shared/views/form.tsx';
@@ -129,10 +129,10 @@ async function submitEditor(c: Context<AppEnv>, id: string | null) {
   const v = base(c);
   // The post must exist before its form is read (an unknown id is a 404, whatever was sent).
   const existing = id ? await news.postForEdit(db, actor, id) : null;
-  // First read with `all`, so a repeated field (the interests' checkboxes) keeps every value; readForm reuses it.
-  const body = await c.req.parseBody({ all: true });
+  const wants = await listField(c, 'wants');
   const values = await readForm(c);
-  values.wants = (Array.isArray(body.wants) ? body.wants : [body.wants]).filter((w): w is string => typeof w === 'string').join(',');
+  values.wants = wants.join(',');
+  const body = await c.req.parseBody({ all: true });
   const intent = intentOf(values);
   const segments = await news.segmentOptions(db, actor);
   const live = existing ? news.isLive(existing) : false;

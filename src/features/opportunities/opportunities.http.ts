@@ -38,9 +38,3 @@ export function pageParam(c: Context<AppEnv>): number {
   return Number.isFinite(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
 
-/** The values of a repeated form field (ticked checkboxes); read before `readForm`, which keeps single values only. */
-export async function listField(c: Context<AppEnv>, name: string): Promise<string[]> {
-  const body = await c.req.parseBody({ all: true });
-  const v = body[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}

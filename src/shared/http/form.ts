@@ -28,6 +28,16 @@ export async function readForm(c: Context<AppEnv>): Promise<FormValues> {
   return out;
 }
 
+/**
+ * The values of a repeated form field (ticked checkboxes). Read it before `readForm`, which keeps
+ * single values only (Hono caches the body parsed with `all`, and readForm reuses it).
+ */
+export async function listField(c: Context<AppEnv>, name: string): Promise<string[]> {
+  const body = await c.req.parseBody({ all: true });
+  const v = body[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string').map((x) => x.replace(CONTROL_CHARACTERS, ''));
+}
+
 export function translateIssues(m: Messages, issues: z.core.$ZodIssue[], labels: Record<string, string>): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {

@@ -200,3 +200,24 @@ export function Checkbox(p: { m: Messages; name: string; label: string; checked:
     </div>
   );
 }
+
+/** A group of checkboxes sending one repeated field (interests, reasons), with its legend and hint. */
+export function Checkboxes(p: { name: string; legend: string; hint: string; options: { value: string; label: string }[]; checked: string[]; card?: boolean; grid?: boolean }) {
+  const id = `f-${p.name}`;
+  return (
+    <fieldset class={p.card ? 'card' : 'field'} id={id} aria-describedby={`${id}-hint`}>
+      <legend>{p.legend}</legend>
+      <p class="hint" id={`${id}-hint`}>
+        {p.hint}
+      </p>
+      <div class={p.grid ? 'choices choices--grid' : 'choices'}>
+        {p.options.map((o) => (
+          <label class="choice" for={`${id}-${o.value}`}>
+            <input type="checkbox" id={`${id}-${o.value}`} name={p.name} value={o.value} checked={p.checked.includes(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

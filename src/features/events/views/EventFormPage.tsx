@@ -6,7 +6,7 @@
 import { EVENT_CATEGORIES, EVENT_FORMATS, WANTS } from '../../../db/schema.ts';
 import { fmt } from '../../../shared/i18n/index.ts';
 import { canonicalTimeZone } from '../../../shared/i18n/zoned.ts';
-import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkbox, Checkboxes, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import {
   MAX_ADDRESS,
   MAX_DESCRIPTION,
@@ -173,20 +173,7 @@ export function EventFormPage(p: {
             />
           ) : null}
         </fieldset>
-        <fieldset class="card" id="f-wants" aria-describedby="f-wants-hint">
-          <legend>{ed.wants}</legend>
-          <p class="hint" id="f-wants-hint">
-            {ed.wantsHint}
-          </p>
-          <div class="choices">
-            {WANTS.map((w) => (
-              <label class="choice" for={`f-wants-${w}`}>
-                <input type="checkbox" id={`f-wants-${w}`} name="wants" value={w} checked={(val.wants ?? '').split(',').includes(w)} />
-                {m.profiles.wants[w]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Checkboxes card name="wants" legend={ed.wants} hint={ed.wantsHint} options={WANTS.map((w) => ({ value: w, label: m.profiles.wants[w] }))} checked={(val.wants ?? '').split(',')} />
         {p.published ? <p class="hint">{ed.updateNote}</p> : null}
         <div class="actions">
           <button type="submit" name="intent" value="publish" class="button">

@@ -3,7 +3,7 @@ import { raw } from 'hono/html';
 import { CONTENT_AUDIENCES, POST_CATEGORIES, WANTS } from '../../../db/schema.ts';
 import { fmt, formatDateTime } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
-import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkbox, Checkboxes, CsrfField, ErrorSummary, Input, Radios, Select, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { TableWrap } from '../../../shared/views/table.tsx';
 import { MAX_BODY, MAX_TITLE } from '../news.form.ts';
 import type { CoverView, PostView } from '../news.present.ts';
@@ -208,20 +208,7 @@ export function EditorPage(p: {
             </p>
           )}
         </fieldset>
-        <fieldset class="card" id="f-wants" aria-describedby="f-wants-hint">
-          <legend>{e.wants}</legend>
-          <p class="hint" id="f-wants-hint">
-            {e.wantsHint}
-          </p>
-          <div class="choices">
-            {WANTS.map((w) => (
-              <label class="choice" for={`f-wants-${w}`}>
-                <input type="checkbox" id={`f-wants-${w}`} name="wants" value={w} checked={(val.wants ?? '').split(',').includes(w)} />
-                {m.profiles.wants[w]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Checkboxes card name="wants" legend={e.wants} hint={e.wantsHint} options={WANTS.map((w) => ({ value: w, label: m.profiles.wants[w] }))} checked={(val.wants ?? '').split(',')} />
         <fieldset class="card">
           <legend>{e.cover}</legend>
           {p.cover ? (

@@ -1,12 +1,11 @@
 /** Operators' opportunity pages: the list with application counts, and the editor (publish, reopen, close). */
 import { OPPORTUNITY_AUDIENCES, OPPORTUNITY_KINDS, WANTS, WORK_STYLES } from '../../../db/schema.ts';
 import { fmt, formatDate } from '../../../shared/i18n/index.ts';
-import { Checkbox, CsrfField, ErrorSummary, Input, Radios, Select, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkbox, Checkboxes, CsrfField, ErrorSummary, Input, Radios, Select, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { TableWrap } from '../../../shared/views/table.tsx';
 import type { AdminListRow, EditorChoices, OpportunityRow } from '../opportunities.service.ts';
 import { MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE } from '../opportunity.form.ts';
 import { closingDate, departmentLabel, type ViewBase } from '../opportunities.present.ts';
-import { Checkboxes } from './parts.tsx';
 
 export function AdminOpportunityListPage({ v, rows, page, hasNext }: { v: ViewBase; rows: AdminListRow[]; page: number; hasNext: boolean }) {
   const { m, locale, timeZone } = v;
@@ -152,6 +151,7 @@ export function OpportunityEditorPage(p: { v: ViewBase; existing: OpportunityRow
         </fieldset>
         <Checkboxes
           card
+          grid
           name="wants"
           legend={ed.wants}
           hint={ed.wantsHint}

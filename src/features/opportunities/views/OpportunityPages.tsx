@@ -4,12 +4,11 @@ import { RETURN_REASONS } from '../../../db/schema.ts';
 import { withSource } from '../../../shared/attribution.ts';
 import { fmt, formatDate } from '../../../shared/i18n/index.ts';
 import { renderMarkdown } from '../../../shared/markdown.ts';
-import { CsrfField, ErrorSummary, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
+import { Checkboxes, CsrfField, ErrorSummary, Submit, TextArea, type FieldErrors } from '../../../shared/views/form.tsx';
 import { MAX_ANSWER, MAX_NOTE } from '../application.form.ts';
 import type { OwnApplication } from '../applications.service.ts';
 import type { OpportunityCard, OpportunityPage as OpportunityPageData } from '../opportunities.service.ts';
 import { closingDate, departmentLabel, type ViewBase } from '../opportunities.present.ts';
-import { Checkboxes } from './parts.tsx';
 
 /** The source hidden field: where the visit came from, carried into what the member creates. */
 function SourceField({ source }: { source: string | null }) {
@@ -254,7 +253,7 @@ export function ReturnFormPage(p: { v: ViewBase; values: Record<string, string>;
         <SourceField source={p.source} />
         <TextArea m={m} name="whatChanged" label={r.whatChanged} hint={fmt(r.whatChangedHint, { max: MAX_ANSWER })} value={p.values.whatChanged} error={p.errors.whatChanged} maxlength={MAX_ANSWER} rows={4} />
         <TextArea m={m} name="whatNeeded" label={r.whatNeeded} hint={fmt(r.whatNeededHint, { max: MAX_ANSWER })} value={p.values.whatNeeded} error={p.errors.whatNeeded} maxlength={MAX_ANSWER} rows={4} />
-        <Checkboxes name="reasons" legend={r.reasons} hint={r.reasonsHint} options={RETURN_REASONS.map((reason) => ({ value: reason, label: o.reasons[reason] }))} checked={p.reasons} />
+        <Checkboxes grid name="reasons" legend={r.reasons} hint={r.reasonsHint} options={RETURN_REASONS.map((reason) => ({ value: reason, label: o.reasons[reason] }))} checked={p.reasons} />
         <TextArea m={m} name="note" label={r.note} hint={fmt(r.noteHint, { max: MAX_NOTE })} value={p.values.note} error={p.errors.note} maxlength={MAX_NOTE} rows={3} />
         <p class="hint">{r.snapshot}</p>
         <Submit label={r.submit} />
