@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { allow } from '../../shared/auth/access.ts';
 import type { AppEnv } from '../../shared/http/context.ts';
-import { fmt, formatDate, formatDateTime, type Locale, type Messages } from '../../shared/i18n/index.ts';
+import { fmt, formatDate, formatDayDateTime, type Locale, type Messages } from '../../shared/i18n/index.ts';
 import { reviewDueSince } from '../profiles/profiles.service.ts';
 import { localized } from '../../shared/network.ts';
 import { page } from '../../shared/http/render.tsx';
@@ -83,7 +83,7 @@ function Feed({ m, locale, timeZone, feed }: { m: Messages; locale: Locale; time
                 <a href={`/events/${event.id}`}>{event.title}</a>
                 <span class="hint">
                   {' '}
-                  {formatDateTime(event.startsAt, locale, event.timeZone)}
+                  {formatDayDateTime(event.startsAt, locale, event.timeZone)}
                   {event.timeZone === timeZone ? '' : ` (${event.timeZone})`} · {m.events.formats[event.format]}
                   {event.venueName ? ` · ${event.venueName}` : ''}
                 </span>
