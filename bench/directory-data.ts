@@ -270,12 +270,18 @@ export function generateMember(rng: Random, index: number): { user: BenchUser; r
 export function dataVersion(): string {
   const sample = generateBatch(0, 300);
   const digest = createHash('sha256').update(sample.rows.map(directoryLine).join('\n')).update(sample.users.map(userLine).join('\n')).digest('hex');
-  // A migration that touches directory_entries may change or empty it: the database is then
-  // loaded again. Other migrations are simply applied to the kept database when the app opens it.
+  // A migration that touches directory_entries (other than by adding a trigger) may change or
+  // empty it: the database is then loaded again. Other migrations are simply applied to the kept database when the app opens it.
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
   const touching = journal.entries
     .map((e) => e.tag)
-    .filter((tag) => /directory_entries/.test(fs.readFileSync(path.join(migrationsFolder, `${tag}.sql`), 'utf8')));
+    .filter((tag) =>
+      fs
+        .readFileSync(path.join(migrationsFolder, `${tag}.sql`), 'utf8')
+        .split('--> statement-breakpoint')
+        // A trigger on the table leaves its rows as they are.
+        .some((statement) => /directory_entries/.test(statement) && !/^\s*(--[^\n]*\n\s*)*CREATE TRIGGER/i.test(statement)),
+    );
   return `${GENERATOR_VERSION}+${digest.slice(0, 12)}+${touching.at(-1) ?? 'none'}`;
 }
 

@@ -49,6 +49,8 @@ export const configSchema = z
     DIRECTORY_PROFILE_VIEWS_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(120),
     /** Directory searches and pages one member may request per hour. */
     DIRECTORY_SEARCHES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(300),
+    /** Directory search pages kept in memory per process, served while the directory is unchanged; 0 turns the cache off. */
+    DIRECTORY_SEARCH_CACHE: z.coerce.number().int().min(0).max(100_000).default(1000),
     /** Newsletter messages sent per second (a newsletter may set its own); 0 means no limit. */
     NEWSLETTER_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(20),
     /** Newsletter recipients a worker claims at a time. */
@@ -87,6 +89,8 @@ export interface Config {
   profileReviewMonths: number;
   directoryProfileViewsPerHour: number;
   directorySearchesPerHour: number;
+  /** Search pages cached per process (0: none). */
+  directorySearchCache: number;
   /** Null: no limit. */
   newsletterRatePerSecond: number | null;
   newsletterBatchSize: number;
@@ -127,6 +131,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     profileReviewMonths: e.PROFILE_REVIEW_MONTHS,
     directoryProfileViewsPerHour: e.DIRECTORY_PROFILE_VIEWS_PER_HOUR,
     directorySearchesPerHour: e.DIRECTORY_SEARCHES_PER_HOUR,
+    directorySearchCache: e.DIRECTORY_SEARCH_CACHE,
     newsletterRatePerSecond: e.NEWSLETTER_RATE_PER_SECOND || null,
     newsletterBatchSize: e.NEWSLETTER_BATCH_SIZE,
     dkim:

@@ -5,8 +5,10 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -608,6 +610,20 @@ export const directoryEntries = pgTable(
     index('directory_industry_idx').on(t.audience, t.industry),
     index('directory_location_idx').on(t.audience, t.country, t.prefecture),
   ],
+);
+
+/**
+ * One row whose number goes up with every statement that changes directory_entries (a trigger,
+ * migration 0011): a cached search page is served only while the number it was built under is
+ * still current. The counter is transactional, so a change is seen only once its rows are.
+ */
+export const directoryGeneration = pgTable(
+  'directory_generation',
+  {
+    id: integer('id').primaryKey().default(1),
+    generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('directory_generation_one_row', sql`${t.id} = 1`)],
 );
 
 /** Profile and search views per member and hour: the rate limit's count, and what operators see as unusual volume. */

@@ -6,6 +6,7 @@ import {
   careerPositions,
   departments,
   directoryEntries,
+  directoryGeneration,
   directoryViews,
   memberBlocks,
   memberProfiles,
@@ -137,12 +138,12 @@ export async function unblock(db: Db, blockerId: string, blockedId: string): Pro
   await db.delete(memberBlocks).where(and(eq(memberBlocks.blockerId, blockerId), eq(memberBlocks.blockedId, blockedId)));
 }
 
-/** Everyone the member blocked or was blocked by: they never see each other. */
 /**
- * Counts one search for the hour and returns the count with the members blocked either way, in
- * one round trip (a search needs both before it runs).
+ * Counts one search for the hour and returns the count, the members blocked either way and the
+ * directory's generation (see search-cache.ts), in one round trip (a search needs all three
+ * before it runs).
  */
-export async function countSearch(db: Db, userId: string, now = new Date()): Promise<{ count: number; blocked: string[] }> {
+export async function countSearch(db: Db, userId: string, now = new Date()): Promise<{ count: number; blocked: string[]; generation: number }> {
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
   const result = await db.execute(sql`
     with v as (
@@ -152,12 +153,14 @@ export async function countSearch(db: Db, userId: string, now = new Date()): Pro
     )
     select (select searches from v) as count,
            array(select case when blocker_id = ${userId} then blocked_id else blocker_id end from ${memberBlocks}
-                 where blocker_id = ${userId} or blocked_id = ${userId}) as blocked`);
+                 where blocker_id = ${userId} or blocked_id = ${userId}) as blocked,
+           (select generation from ${directoryGeneration} where id = 1) as generation`);
   const row = rowsOf(result)[0] ?? {};
   const blocked = Array.isArray(row.blocked) ? (row.blocked as string[]) : [];
-  return { count: Number(row.count ?? 0), blocked: [...new Set(blocked)] };
+  return { count: Number(row.count ?? 0), blocked: [...new Set(blocked)], generation: Number(row.generation ?? -1) };
 }
 
+/** Everyone the member blocked or was blocked by: they never see each other. */
 export async function blockedEitherWay(db: Db, userId: string): Promise<string[]> {
   const rows = await db
     .select({ a: memberBlocks.blockerId, b: memberBlocks.blockedId })

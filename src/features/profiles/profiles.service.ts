@@ -19,6 +19,7 @@ import { deletePhoto, photoPath, processPhoto, storePhoto, type PhotoError } fro
 import { audienceOf, PROFILE_FIELDS, type ProfileField, visibilityOf } from './profile.fields.ts';
 import { directoryRows, presentProfile, type CareerItem, type PresentedProfile, type ProfileRecord } from './profile.present.ts';
 import * as repo from './profiles.repository.ts';
+import { searchCacheFor } from './search-cache.ts';
 
 export type { DirectorySort } from './profiles.repository.ts';
 
@@ -227,15 +228,14 @@ export async function searchDirectory(db: Db, config: Config, actor: Actor, p: S
   const now = new Date();
   const counted = await repo.countSearch(db, actor.id, now);
   enforceLimit(config, actor, 'searches', counted.count, now);
-  const exclude = [actor.id, ...counted.blocked];
+  const exclude = new Set([actor.id, ...counted.blocked]);
   const after = decodeCursor(p.after);
   // A cursor must look exactly like the keys the query produces; anything else starts from page 1.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
   const validAfter = after && (p.sort === 'kana' ? !/[\u0000-\u001f]/.test(after.key) : TIME_KEY.test(after.key)) ? after : undefined;
-  const result = await repo.searchDirectory(db, {
+  const query = {
     audience: audienceFor(actor),
     terms: queryTerms(p.q),
-    exclude,
     departmentId: p.department,
     leftFrom: p.leftFrom,
     leftTo: p.leftTo,
@@ -246,8 +246,12 @@ export async function searchDirectory(db: Db, config: Config, actor: Actor, p: S
     wants: p.wants,
     sort: p.sort,
     after: validAfter,
-    limit: PAGE_SIZE + 1,
-  });
+  };
+  // The same page for the whole audience while the directory is unchanged (search-cache.ts); the viewer's exclusions apply to it.
+  const cache = counted.generation >= 0 ? searchCacheFor(db, config.directorySearchCache) : null;
+  const result =
+    (await cache?.page(query, PAGE_SIZE, counted.generation, exclude, (q) => repo.searchDirectory(db, q))) ??
+    (await repo.searchDirectory(db, { ...query, exclude: [...exclude], limit: PAGE_SIZE + 1 }));
   const page = result.hits.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
   return { hits: page, next: result.hits.length > PAGE_SIZE && last ? encodeCursor(last.cursor) : null, capped: result.capped };
