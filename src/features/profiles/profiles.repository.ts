@@ -6,7 +6,6 @@ import {
   careerPositions,
   departments,
   directoryEntries,
-  directoryGeneration,
   directoryViews,
   memberBlocks,
   memberProfiles,
@@ -145,19 +144,11 @@ export async function unblock(db: Db, blockerId: string, blockedId: string): Pro
  */
 export async function countSearch(db: Db, userId: string, now = new Date()): Promise<{ count: number; blocked: string[]; generation: number }> {
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  const result = await db.execute(sql`
-    with v as (
-      insert into ${directoryViews} (user_id, hour, searches) values (${userId}, ${hour}, 1)
-      on conflict (user_id, hour) do update set searches = ${directoryViews}.searches + 1
-      returning searches
-    )
-    select (select searches from v) as count,
-           array(select case when blocker_id = ${userId} then blocked_id else blocker_id end from ${memberBlocks}
-                 where blocker_id = ${userId} or blocked_id = ${userId}) as blocked,
-           (select generation from ${directoryGeneration} where id = 1) as generation`);
+  // kizuna_count_search (migration 0012): the three in one call, with plans kept per session.
+  const result = await db.execute(sql`select searches, blocked, generation from kizuna_count_search(${userId}, ${hour})`);
   const row = rowsOf(result)[0] ?? {};
   const blocked = Array.isArray(row.blocked) ? (row.blocked as string[]) : [];
-  return { count: Number(row.count ?? 0), blocked: [...new Set(blocked)], generation: Number(row.generation ?? -1) };
+  return { count: Number(row.searches ?? 0), blocked, generation: row.generation == null ? -1 : Number(row.generation) };
 }
 
 /** Everyone the member blocked or was blocked by: they never see each other. */

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { sessions, users, type Role } from '../../db/schema.ts';
 import { SESSION_EXPIRES_IN_MS, SESSION_UPDATE_AGE_MS } from '../auth/auth.ts';
 import { requiresTwoFactor } from '../auth/can.ts';
@@ -134,8 +134,8 @@ function actorOf(u: SessionUser, sessionId: string): Actor {
   };
 }
 
-async function sessionByToken(db: AppDeps['db'], token: string): Promise<{ sessionId: string; expiresAt: Date; user: SessionUser } | null> {
-  const [row] = await db
+function sessionQuery(db: AppDeps['db']) {
+  return db
     .select({
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
@@ -150,8 +150,18 @@ async function sessionByToken(db: AppDeps['db'], token: string): Promise<{ sessi
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.token, token))
-    .limit(1);
+    .where(eq(sessions.token, sql.placeholder('token')))
+    .limit(1)
+    .prepare('kizuna_session_by_token');
+}
+
+/** The session query runs on every signed-in request: prepared once per database, planned once per connection. */
+const preparedSessionQueries = new WeakMap<object, ReturnType<typeof sessionQuery>>();
+
+async function sessionByToken(db: AppDeps['db'], token: string): Promise<{ sessionId: string; expiresAt: Date; user: SessionUser } | null> {
+  let query = preparedSessionQueries.get(db);
+  if (!query) preparedSessionQueries.set(db, (query = sessionQuery(db)));
+  const [row] = await query.execute({ token });
   if (!row) return null;
   const { sessionId, expiresAt, ...user } = row;
   return { sessionId, expiresAt, user };
