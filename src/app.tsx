@@ -96,7 +96,8 @@ export function createApp(deps: AppDeps) {
   const photoLimit = limit(MAX_PHOTO_BYTES + 64 * 1024);
   const linkedInLimit = limit(MAX_ZIP_BYTES + 64 * 1024);
   const limitFor = (p: string) => (p === '/admin/roster/import' ? uploadLimit : p === '/profile/photo' || isCoverUpload(p) ? photoLimit : p === '/profile/import' ? linkedInLimit : defaultLimit);
-  app.use('*', (c, next) => limitFor(c.req.path)(c, next));
+  // GET and HEAD carry no body: asking for one would build a full Request object for nothing.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitFor(c.req.path)(c, next)));
   // A NUL in the address (%00) is never a real request, and PostgreSQL refuses it in text.
   app.use('*', async (c, next) => {
     if (/%00/i.test(c.req.url)) throw new AppError('BAD_REQUEST');
@@ -111,7 +112,8 @@ export function createApp(deps: AppDeps) {
     await next();
     // Pages carry personal data: never keep them in shared caches.
     // (A route that sets its own policy, such as a member photo with a private cache, keeps it.)
-    if (!c.req.path.startsWith('/static/') && !c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+    // On the response's own headers: c.header() after the response exists would rebuild it.
+    if (!c.req.path.startsWith('/static/') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
 
   app.get('/static/*', allow('public'), serveStatic({ root: publicDir, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));

@@ -39,6 +39,8 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Run the job workers inside the web process (default true). Set false when running `npm run worker`. */
     KIZUNA_IN_PROCESS_WORKERS: bool.default(true),
+    /** Web processes sharing the port (node:cluster), e.g. one per CPU core; more than 1 needs DATABASE_URL. */
+    KIZUNA_WEB_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     /** Log level: fatal, error, warn, info, debug, trace, silent. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Largest request body accepted, in kilobytes. */
@@ -70,6 +72,9 @@ export const configSchema = z
     if (dkim !== 0 && dkim !== 3) {
       ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together' });
     }
+    if (env.KIZUNA_WEB_PROCESSES > 1 && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['KIZUNA_WEB_PROCESSES'], message: 'more than 1 needs DATABASE_URL (the embedded database is opened by one process only)' });
+    }
   });
 
 export interface Config {
@@ -84,6 +89,8 @@ export interface Config {
   secret: string;
   env: 'development' | 'production' | 'test';
   inProcessWorkers: boolean;
+  /** Web processes sharing the port (1: the server process serves alone). */
+  webProcesses: number;
   logLevel: string;
   maxBodyBytes: number;
   profileReviewMonths: number;
@@ -126,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secret: e.SECRET ?? '',
     env: e.NODE_ENV,
     inProcessWorkers: e.KIZUNA_IN_PROCESS_WORKERS,
+    webProcesses: e.KIZUNA_WEB_PROCESSES,
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_KB * 1024,
     profileReviewMonths: e.PROFILE_REVIEW_MONTHS,
