@@ -17,6 +17,7 @@ import { rosterJobHandlers } from './features/roster/roster.service.ts';
 import { INVITATION_REMIND_QUEUE, invitationJobHandlers } from './features/invitations/invitations.service.ts';
 import { OFFBOARDING_QUEUE, runOffboardingTick } from './features/offboarding/offboarding.service.ts';
 import { directoryMaintenance, indexMissingMembers } from './features/profiles/profiles.service.ts';
+import { flushSearchCounts } from './features/profiles/search-counter.ts';
 import { NEWS_PUBLISH_QUEUE, publishDuePosts } from './features/news/news.service.ts';
 import { newsletterJobHandlers } from './features/newsletters/sender.ts';
 import { EVENT_TICK_QUEUE, eventJobHandlers } from './features/events/events.jobs.ts';
@@ -74,6 +75,8 @@ export async function openRuntime(config: Config, opts: { logger?: Logger } = {}
     handlers,
     close: async () => {
       await transport.close?.();
+      // Searches counted in memory for the rate limit (search-counter.ts) are written before the database closes.
+      await flushSearchCounts(database.db).catch((err: unknown) => logger.warn({ err }, 'could not write the last search counts'));
       await database.close();
     },
   };

@@ -138,17 +138,16 @@ export async function unblock(db: Db, blockerId: string, blockedId: string): Pro
 }
 
 /**
- * Counts one search for the hour and returns the count, the members blocked either way and the
- * directory's generation (see search-cache.ts), in one round trip (a search needs all three
- * before it runs).
+ * What a search needs before it runs, in one round trip: the member's searches recorded for the
+ * hour (the rate limit; search-counter.ts adds what this process has not written yet), the
+ * members blocked either way, and the directory's generation (search-cache.ts).
  */
-export async function countSearch(db: Db, userId: string, now = new Date()): Promise<{ count: number; blocked: string[]; generation: number }> {
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  // kizuna_count_search (migration 0012): the three in one call, with plans kept per session.
-  const result = await db.execute(sql`select searches, blocked, generation from kizuna_count_search(${userId}, ${hour})`);
+export async function searchContext(db: Db, userId: string, hour: Date): Promise<{ recorded: number; blocked: string[]; generation: number }> {
+  // kizuna_search_context (migration 0012): plans kept per session, read only.
+  const result = await db.execute(sql`select searches, blocked, generation from kizuna_search_context(${userId}, ${hour})`);
   const row = rowsOf(result)[0] ?? {};
   const blocked = Array.isArray(row.blocked) ? (row.blocked as string[]) : [];
-  return { count: Number(row.searches ?? 0), blocked, generation: row.generation == null ? -1 : Number(row.generation) };
+  return { recorded: Number(row.searches ?? 0), blocked, generation: row.generation == null ? -1 : Number(row.generation) };
 }
 
 /** Everyone the member blocked or was blocked by: they never see each other. */

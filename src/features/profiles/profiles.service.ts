@@ -20,6 +20,7 @@ import { audienceOf, PROFILE_FIELDS, type ProfileField, visibilityOf } from './p
 import { directoryRows, presentProfile, type CareerItem, type PresentedProfile, type ProfileRecord } from './profile.present.ts';
 import * as repo from './profiles.repository.ts';
 import { searchCacheFor } from './search-cache.ts';
+import { flushSearchCounts, searchCounter } from './search-counter.ts';
 
 export type { DirectorySort } from './profiles.repository.ts';
 
@@ -226,8 +227,9 @@ const encodeCursor = (c: { key: string; id: string }): string => Buffer.from(JSO
 export async function searchDirectory(db: Db, config: Config, actor: Actor, p: SearchParams) {
   authorize(actor, 'directory.view');
   const now = new Date();
-  const counted = await repo.countSearch(db, actor.id, now);
-  enforceLimit(config, actor, 'searches', counted.count, now);
+  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const counted = await repo.searchContext(db, actor.id, hour);
+  enforceLimit(config, actor, 'searches', counted.recorded + searchCounter(db).add(actor.id, hour), now);
   const exclude = new Set([actor.id, ...counted.blocked]);
   const after = decodeCursor(p.after);
   // A cursor must look exactly like the keys the query produces; anything else starts from page 1.
@@ -357,6 +359,8 @@ export async function hrFacts(db: Db, actor: Actor, userId: string, ip?: string)
 export async function unusualActivity(db: Db, config: Config, actor: Actor, now = new Date()) {
   authorize(actor, 'directory.viewActivity');
   const since = new Date(now.getTime() - 7 * 24 * 3_600_000);
+  // This process's searches of the last second too (other processes write theirs within a second).
+  await flushSearchCounts(db).catch(() => {});
   return repo.unusualVolumes(db, since, Math.ceil(config.directoryProfileViewsPerHour / 2), Math.ceil(config.directorySearchesPerHour / 2));
 }
 
