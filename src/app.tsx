@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './features/account/account.routes.tsx';
 import { adminRoutes } from './features/admin/admin.routes.tsx';
 import { authRoutes } from './features/auth/auth.routes.tsx';
@@ -40,6 +40,7 @@ import { allow } from './shared/auth/access.ts';
 import { AppError } from './shared/errors.ts';
 import type { AppDeps, AppEnv } from './shared/http/context.ts';
 import { csrf } from './shared/http/csrf.ts';
+import { NONCE } from './shared/http/nonce.ts';
 import { errorResponse } from './shared/http/errors.tsx';
 import { clientIp, flash, language, session, setupGate, twoFactorGate } from './shared/http/middleware.ts';
 

@@ -84,8 +84,18 @@ export function formatDayDateTime(date: Date, locale: Locale, timeZone: string):
   return formatter('dayDateTime', locale, timeZone).format(date);
 }
 
+/** Dates formatted recently (list pages show the same cards again and again; Intl formatting is slow). */
+const formattedDates = new Map<string, string>();
+
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
-  return formatter('date', locale, timeZone).format(date);
+  const key = `${locale}|${timeZone}|${date.getTime()}`;
+  let text = formattedDates.get(key);
+  if (text === undefined) {
+    text = formatter('date', locale, timeZone).format(date);
+    if (formattedDates.size >= 20_000) formattedDates.clear();
+    formattedDates.set(key, text);
+  }
+  return text;
 }
 
 /** The time of day only (an event's end on the day it starts). */
