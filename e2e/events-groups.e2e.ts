@@ -193,6 +193,14 @@ describe('events and groups', () => {
     expect(facts).toContain(GROUP.name);
     await shot(cm, 'events-groups-event-organiser');
 
+    // Enter in a field saves (here it updates the published event); it neither adds a question block nor leaves the editor open.
+    expect(await visit(cm, `${eventPath}/edit`)).toBe(200);
+    const editor = cm.locator(`main form[action="${eventPath}/edit"]`);
+    expect(await navigation(cm, () => editor.locator('#f-title').press('Enter'))).toBe(200);
+    expect(new URL(cm.url()).pathname).toBe(eventPath);
+    expect(await cm.locator('main [role="status"]').first().textContent()).toContain(E.editor.updated);
+    expect(await h1(cm)).toBe(EVENT.title);
+
     // The group's page lists its event.
     expect(await visit(cm, groupPath)).toBe(200);
     expect(await cm.locator('main .group-events a').allTextContents()).toContain(EVENT.title);

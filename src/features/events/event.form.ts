@@ -140,6 +140,7 @@ const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 
 export const newQuestionId = () => `q${randomBytes(4).toString('hex')}`;
 
+/** Only 「公開する」 publishes; 'draft' and 'save' (Enter in a field) save, and a published event stays published. */
 export function intentOf(values: Record<string, string>): Intent {
   return values.intent === 'publish' ? 'publish' : 'draft';
 }

@@ -58,6 +58,10 @@ export function EventFormPage(p: {
       <ErrorSummary m={m} errors={p.errors} />
       <form method="post" action={action} class="profile-form event-editor" novalidate>
         <CsrfField token={csrfToken} />
+        {/* Enter in a field presses the form's first submit button: saving (a draft while unpublished), never 「質問を追加」 nor publishing. */}
+        <button type="submit" name="intent" value="save" class="visually-hidden" tabindex={-1} aria-hidden="true">
+          {p.published ? ed.update : ed.saveDraft}
+        </button>
         <fieldset class="card">
           <legend>{ed.basics}</legend>
           <Input m={m} name="title" label={ed.titleField} value={val.title} error={p.errors.title} maxlength={MAX_TITLE} required />
