@@ -5,10 +5,10 @@
  * transaction, only with an active rule), the queue with ages, attribution, bad input (422).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
-import { auditEvents, caseHistory, feedbackItems, rewardRules, rewards } from '../../db/schema.ts';
+import { auditEvents, caseHistory, feedbackItems, rewardRules, rewards, users } from '../../db/schema.ts';
 import { fmt, messages } from '../../shared/i18n/index.ts';
 
 const ja = messages('ja');
@@ -67,6 +67,30 @@ async function withRule(trigger: 'feedback_useful' | 'feedback_adopted', descrip
 }
 
 describe('sending feedback', () => {
+  it('tells everyone who answers feedback (community managers and operators), each in their language; nobody else', async () => {
+    const englishCm = await t.createUser('community_manager', { name: `CM ${unique()}`, locale: 'en' });
+    const title = `通知の確認 ${unique()}`;
+    const id = await sendFeedback(author.client, { title, body: '**太字**の本文です。' });
+    for (const who of [operator.user, cm.user]) {
+      const mail = await t.lastMail(who.email, 'feedbackNew');
+      expect(mail.locale).toBe('ja');
+      expect(mail.subject).toContain(title);
+      expect(mail.subject).toContain(author.user.name);
+      expect(mail.text).toContain('太字の本文です。');
+      expect(mail.text).toContain(`/feedback/${id}`);
+    }
+    const english = await t.lastMail(englishCm.email, 'feedbackNew');
+    expect(english.locale).toBe('en');
+    expect(english.subject).toContain(`New feedback from ${author.user.name}`);
+    const everyone = await t.mails({ template: 'feedbackNew' });
+    const forThis = everyone.filter((m) => m.text.includes(`/feedback/${id}`));
+    // Every active community manager and operator (the one who set the network up included), once.
+    const team = await t.db.select({ email: users.email }).from(users).where(and(inArray(users.role, ['operator', 'community_manager']), eq(users.status, 'active')));
+    expect(forThis.map((m) => m.to).sort()).toEqual(team.map((u) => u.email).sort());
+    expect(team.length).toBeGreaterThanOrEqual(3);
+    expect(forThis.some((m) => m.to === employee.user.email || m.to === author.user.email)).toBe(false);
+  });
+
   it('stores kind, product, title, body and the source carried from the link, with its first history entry', async () => {
     const src = `event:${randomUUID()}`;
     const list = await author.client.get(`/feedback?src=${src}`);

@@ -70,7 +70,7 @@ export const feedbackRoutes = new Hono<AppEnv>()
     const parsed = parseFeedbackForm(c.get('m'), values);
     if (!parsed.ok) return renderForm(c, values, parsed.errors, 422);
     const result = await keepingInput(
-      () => feedback.createFeedback(deps(c).db, actorOf(c), parsed.data),
+      () => feedback.createFeedback(deps(c).db, actorOf(c), parsed.data, deps(c).config.baseUrl),
       () => renderForm(c, values, { body: c.get('m').requests.feedback.form.tooMany }, 429),
     );
     if (result instanceof Response) return result;

@@ -12,7 +12,7 @@
 import type { Db } from '../../db/client.ts';
 import type { FeedbackState } from '../../db/schema.ts';
 import { audit } from '../../shared/audit.ts';
-import { authorize, can } from '../../shared/auth/can.ts';
+import { authorize, can, PERMISSIONS } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { hit, type Limit } from '../../shared/http/rate-limit.ts';
@@ -23,6 +23,7 @@ import { activeRule, grantReward } from '../rewards/ledger.ts';
 import { mailAbout, type Recipient } from './case-mail.ts';
 import * as repo from './feedback.repository.ts';
 import type { FeedbackInput } from './requests.form.ts';
+import { activeWithRoles } from './requests.repository.ts';
 import { REPLY_LIMIT } from './requests.service.ts';
 
 export type { FeedbackRow, QueueFilter } from './feedback.repository.ts';
@@ -88,13 +89,22 @@ export async function feedbackPage(db: Db, actor: Actor, id: string): Promise<Fe
   return { ...access, notes, history, useful, usefulReward: usefulRule?.description ?? null, adoptedReward: adoptedRule?.description ?? null };
 }
 
-export async function createFeedback(db: Db, actor: Actor, input: FeedbackInput, now = new Date()): Promise<string> {
+/** New feedback; everyone who answers feedback is told by mail, each in their language. */
+export async function createFeedback(db: Db, actor: Actor, input: FeedbackInput, baseUrl: string, now = new Date()): Promise<string> {
   authorize(actor, 'feedback.create');
   await hit(db, FEEDBACK_LIMIT, actor.id, now);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const id = await repo.insertFeedback(t, { authorId: actor.id, ...input, createdAt: now });
     await recordTransition(t, 'feedback', id, actor.id, null, 'received');
+    for (const person of await activeWithRoles(t, PERMISSIONS['feedback.manage'])) {
+      await mailAbout(t, person, 'feedbackNew', `feedback-new:${id}:${person.id}`, () => ({
+        title: input.title,
+        author: actor.name,
+        excerpt: excerpt(input.body, 300),
+        url: feedbackUrl(baseUrl, id),
+      }));
+    }
     return id;
   });
 }

@@ -5,10 +5,10 @@
  * audit, ages in the queue, attribution carried from the link, rate limit and bad input (422).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp, type TestUser } from '../../../test/app.ts';
-import { auditEvents, caseHistory, companyRequests, departments, memberBlocks } from '../../db/schema.ts';
+import { auditEvents, caseHistory, companyRequests, departments, memberBlocks, users } from '../../db/schema.ts';
 import { fmt, messages } from '../../shared/i18n/index.ts';
 
 const ja = messages('ja');
@@ -68,6 +68,29 @@ const historyOf = (id: string) =>
 const auditOf = (id: string) => t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectType, 'request'), eq(auditEvents.subjectId, id))).orderBy(asc(auditEvents.id));
 
 describe('making a request', () => {
+  it('tells the secretariat (community managers and operators), each in their language; not employees', async () => {
+    const englishOperator = await t.createUser('operator', { name: `Operator ${unique()}`, locale: 'en' });
+    const id = await makeRequest(alumnus.client, { kind: 'career_talk', title: '採用説明会で話したい', body: '**卒業生**として話せます。' });
+    for (const who of [operator.user, cm.user]) {
+      const mail = await t.lastMail(who.email, 'requestNew');
+      expect(mail.locale).toBe('ja');
+      expect(mail.subject).toContain('採用説明会で話したい');
+      expect(mail.subject).toContain(alumnus.user.name);
+      expect(mail.text).toContain(R.kinds.career_talk);
+      expect(mail.text).toContain('卒業生として話せます。');
+      expect(mail.text).toContain(`/requests/${id}`);
+    }
+    const english = await t.lastMail(englishOperator.email, 'requestNew');
+    expect(english.locale).toBe('en');
+    expect(english.text).toContain(en.requests.kinds.career_talk);
+    const forThis = (await t.mails({ template: 'requestNew' })).filter((m) => m.text.includes(`/requests/${id}`));
+    // Every active community manager and operator (the one who set the network up included), once.
+    const team = await t.db.select({ email: users.email }).from(users).where(and(inArray(users.role, ['operator', 'community_manager']), eq(users.status, 'active')));
+    expect(forThis.map((m) => m.to).sort()).toEqual(team.map((u) => u.email).sort());
+    expect(team.length).toBeGreaterThanOrEqual(3);
+    expect(forThis.some((m) => m.to === employee.user.email || m.to === alumnus.user.email)).toBe(false);
+  });
+
   it('stores kind, title, body, department and the source carried from the link, with its first history entry', async () => {
     const newsletterId = randomUUID();
     const form = await alumnus.client.get(`/requests/new?src=newsletter:${newsletterId}`);

@@ -78,7 +78,7 @@ export const requestRoutes = new Hono<AppEnv>()
     const parsed = parseRequestForm(c.get('m'), values, departments.map((d) => d.id));
     if (!parsed.ok) return renderForm(c, values, parsed.errors, 422);
     const result = await keepingInput(
-      () => requests.createRequest(db, actorOf(c), parsed.data),
+      () => requests.createRequest(db, actorOf(c), parsed.data, deps(c).config.baseUrl),
       () => renderForm(c, values, { body: c.get('m').requests.form.tooMany }, 429),
     );
     if (result instanceof Response) return result;

@@ -11,7 +11,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import { audit } from '../../shared/audit.ts';
-import { authorize, can } from '../../shared/auth/can.ts';
+import { authorize, can, PERMISSIONS } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { hit, type Limit } from '../../shared/http/rate-limit.ts';
@@ -135,13 +135,23 @@ async function assignable(db: Db, requesterId: string): Promise<repo.StaffOption
   return repo.staffOptions(db, [requesterId, ...(await blockedEitherWay(db, requesterId))]);
 }
 
-export async function createRequest(db: Db, actor: Actor, input: RequestInput, now = new Date()): Promise<string> {
+/** A new request; the secretariat (everyone who assigns requests) is told by mail, each in their language. */
+export async function createRequest(db: Db, actor: Actor, input: RequestInput, baseUrl: string, now = new Date()): Promise<string> {
   authorize(actor, 'requests.create');
   await hit(db, REQUEST_LIMIT, actor.id, now);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const id = await repo.insertRequest(t, { requesterId: actor.id, ...input, createdAt: now });
     await recordTransition(t, 'request', id, actor.id, null, 'new');
+    for (const person of await repo.activeWithRoles(t, PERMISSIONS['requests.triage'])) {
+      await mailAbout(t, person, 'requestNew', `request-new:${id}:${person.id}`, (locale) => ({
+        title: input.title,
+        requester: actor.name,
+        kind: messages(locale).requests.kinds[input.kind],
+        excerpt: excerpt(input.body, 300),
+        url: requestUrl(baseUrl, id),
+      }));
+    }
     return id;
   });
 }

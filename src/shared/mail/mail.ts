@@ -179,7 +179,10 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'signupApproved',
   'signupMoreInfo',
   'signupDeclined',
-  // About the person's own request or feedback, or a request assigned to them (requests).
+  // About the person's own request or feedback, a request assigned to them, or new requests and
+  // feedback for the secretariat to handle (requests).
+  'requestNew',
+  'feedbackNew',
   'requestAssigned',
   'requestReplied',
   'requestRequesterReplied',

@@ -253,6 +253,10 @@ export const requestsEn = {
 
 /** Mail templates of requests (merged into the `mail` catalogue; each has a subject and a body). */
 export const requestsMailEn = {
+  requestNew: {
+    subject: '[{network}] New request from {requester}: {title}',
+    body: 'Hello {name},\n\n{requester} has sent the company a request on {network} ({kind}): “{title}”.\n\n{excerpt}\n\nPlease assign it to someone who can answer, or answer it yourself:\n\n{url}',
+  },
   requestAssigned: {
     subject: '[{network}] A request for you: {title}',
     body: 'Hello {name},\n\n{assigner} has passed you a request from {requester} on {network}: “{title}”.\n\nPlease read it and reply to {requester} here:\n\n{url}',
@@ -276,6 +280,10 @@ export const requestsMailEn = {
   feedbackStateChanged: {
     subject: '[{network}] Your feedback “{title}”: {state}',
     body: 'Hello {name},\n\nThank you again for your feedback “{title}”. Its status is now: {state}.\n\nSee it here:\n\n{url}',
+  },
+  feedbackNew: {
+    subject: '[{network}] New feedback from {author}: {title}',
+    body: 'Hello {name},\n\n{author} has sent feedback on {network}: “{title}”.\n\n{excerpt}\n\nRead it and answer here:\n\n{url}',
   },
   feedbackUseful: {
     subject: '[{network}] Your feedback “{title}” helped us',

@@ -252,6 +252,10 @@ export const requestsJa: Messages['requests'] = {
 };
 
 export const requestsMailJa: Pick<Messages['mail'], keyof typeof requestsMailEn> = {
+  requestNew: {
+    subject: '[{network}] {requester}さんから新しい依頼：{title}',
+    body: '{name}様\n\n{network}で、{requester}さんから会社への依頼（{kind}）「{title}」が届きました。\n\n{excerpt}\n\n答えられる方に割り当てるか、こちらからお返事してください。\n\n{url}',
+  },
   requestAssigned: {
     subject: '[{network}] 依頼の担当になりました：{title}',
     body: '{name}様\n\n{network}で、{assigner}さんから、{requester}さんの依頼「{title}」の担当に割り当てられました。\n\n内容を確認し、こちらから{requester}さんにお返事してください。\n\n{url}',
@@ -275,6 +279,10 @@ export const requestsMailJa: Pick<Messages['mail'], keyof typeof requestsMailEn>
   feedbackStateChanged: {
     subject: '[{network}] ご意見「{title}」：{state}',
     body: '{name}様\n\nご意見「{title}」をお寄せいただき、あらためてありがとうございます。状況が「{state}」になりました。\n\nこちらでご覧いただけます。\n\n{url}',
+  },
+  feedbackNew: {
+    subject: '[{network}] {author}さんから新しいご意見：{title}',
+    body: '{name}様\n\n{network}で、{author}さんからご意見「{title}」が届きました。\n\n{excerpt}\n\n確認とお返事はこちらから。\n\n{url}',
   },
   feedbackUseful: {
     subject: '[{network}] ご意見「{title}」が役に立ちました',
