@@ -2,7 +2,7 @@
  * Account rows written directly (setup wizard, staff invitations, CLI, demo): the same
  * tables and password hashing better-auth uses, inside the caller's transaction.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { accounts, users, type MemberStatus, type Role } from '../../db/schema.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
@@ -50,4 +50,14 @@ export async function findUserByEmail(db: Db, email: string) {
 export async function findUserById(db: Db, id: string) {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row;
+}
+
+/** Active accounts holding one of `roles`, with the language their mail is written in (who is told of new requests, feedback, applications). */
+export async function activeWithRoles(db: Db, roles: readonly Role[]): Promise<{ id: string; name: string; email: string; locale: 'ja' | 'en' | null }[]> {
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, locale: users.locale })
+    .from(users)
+    .where(and(inArray(users.role, [...roles]), eq(users.status, 'active')))
+    .orderBy(asc(users.id));
+  return rows.map((r) => ({ ...r, locale: r.locale === 'en' || r.locale === 'ja' ? r.locale : null }));
 }

@@ -65,6 +65,28 @@ async function applicant(opts: { locale?: 'ja' | 'en'; roster?: 'yes' | 'no' | n
 
 const stageOf = async (id: string) => (await t.db.select({ stage: applications.stage }).from(applications).where(eq(applications.id, id)))[0]!.stage;
 
+// ---------------------------------------------------------------- telling the pipeline
+
+describe('a new application', () => {
+  it('is mailed to every active operator (who runs the pipeline), each in their language, for an opportunity and for the open door', async () => {
+    const english = await t.createUser('operator', { name: `Operator ${unique()}`, locale: 'en' });
+    const operators = await t.db.select({ email: users.email }).from(users).where(and(eq(users.role, 'operator'), eq(users.status, 'active')));
+    for (const opportunityId of [undefined, null]) {
+      const a = await applicant({ opportunityId });
+      const forThis = (await t.mails({ template: 'applicationNew' })).filter((m) => m.text.includes(`/admin/applications/${a.applicationId}`));
+      expect(forThis.map((m) => m.to).sort()).toEqual(operators.map((o) => o.email).sort());
+      const mine = forThis.find((m) => m.to === operatorUser.email)!;
+      expect(mine.locale).toBe('ja');
+      expect(mine.subject).toContain(a.user.name);
+      if (opportunityId === null) expect(mine.subject).toContain(O.returnTitle);
+      const theirs = forThis.find((m) => m.to === english.email)!;
+      expect(theirs.locale).toBe('en');
+      expect(theirs.subject).toContain(`New application from ${a.user.name}`);
+      if (opportunityId === null) expect(theirs.subject).toContain(en.opportunities.returnTitle);
+    }
+  });
+});
+
 // ---------------------------------------------------------------- every role on every pipeline page
 
 describe('every role on every pipeline page', () => {

@@ -14,12 +14,13 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import type { PipelineStage } from '../../db/schema.ts';
 import { audit } from '../../shared/audit.ts';
-import { authorize, can } from '../../shared/auth/can.ts';
+import { authorize, can, PERMISSIONS } from '../../shared/auth/can.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/http/context.ts';
 import { messages, type Locale } from '../../shared/i18n/index.ts';
 import { queueMail } from '../../shared/mail/mail.ts';
 import { networkName } from '../../shared/network.ts';
+import { activeWithRoles } from '../account/accounts.repository.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { presentProfile } from '../profiles/profile.present.ts';
 import { ownProfile } from '../profiles/profiles.service.ts';
@@ -87,6 +88,24 @@ async function createApplication(db: Db, site: Site, actor: Actor, values: repo.
     await recordTransition(t, 'application', id, actor.id, null, 'received');
     const detail = (await repo.findApplication(t, id))!;
     await mailApplicant(t, site, detail, 'applicationReceived', `application:${id}:received`, 'received', null);
+    // Everyone who runs the pipeline is told, each in their language.
+    for (const person of await activeWithRoles(t, PERMISSIONS['applications.manage'])) {
+      const locale: Locale = person.locale ?? 'ja';
+      await queueMail(t, {
+        key: `application:${id}:new:${person.id}`,
+        to: person.email,
+        userId: person.id,
+        locale,
+        template: 'applicationNew',
+        vars: {
+          network: await networkName(t, locale),
+          name: person.name,
+          applicant: detail.applicantName,
+          title: detail.opportunityTitle ?? messages(locale).opportunities.returnTitle,
+          url: `${site.baseUrl}/admin/applications/${id}`,
+        },
+      });
+    }
     return id;
   });
   if (result) return { ok: true, id: result };

@@ -18,12 +18,12 @@ import type { Actor } from '../../shared/http/context.ts';
 import { hit, type Limit } from '../../shared/http/rate-limit.ts';
 import { messages } from '../../shared/i18n/index.ts';
 import { excerpt } from '../../shared/markdown.ts';
+import { activeWithRoles } from '../account/accounts.repository.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { activeRule, grantReward } from '../rewards/ledger.ts';
 import { mailAbout, type Recipient } from './case-mail.ts';
 import * as repo from './feedback.repository.ts';
 import type { FeedbackInput } from './requests.form.ts';
-import { activeWithRoles } from './requests.repository.ts';
 import { REPLY_LIMIT } from './requests.service.ts';
 
 export type { FeedbackRow, QueueFilter } from './feedback.repository.ts';

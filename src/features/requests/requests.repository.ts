@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { caseNotes, companyRequests, departments, users, type CaseKind, type RequestKind, type RequestOutcome, type RequestState, type Role } from '../../db/schema.ts';
+import { caseNotes, companyRequests, departments, users, type CaseKind, type RequestKind, type RequestOutcome, type RequestState } from '../../db/schema.ts';
 
 const requester = alias(users, 'requester');
 const assignee = alias(users, 'assignee');
@@ -187,14 +187,4 @@ export async function findStaff(db: Db, id: string): Promise<(StaffOption & { lo
     .from(users)
     .where(and(eq(users.id, id), inArray(users.role, [...STAFF_ROLES]), eq(users.status, 'active')));
   return row ? { ...row, role: row.role as StaffOption['role'] } : null;
-}
-
-/** Active accounts holding one of `roles`, with the language their mail is written in (who is told of new requests and feedback). */
-export async function activeWithRoles(db: Db, roles: readonly Role[]): Promise<{ id: string; name: string; email: string; locale: 'ja' | 'en' | null }[]> {
-  const rows = await db
-    .select({ id: users.id, name: users.name, email: users.email, locale: users.locale })
-    .from(users)
-    .where(and(inArray(users.role, [...roles]), eq(users.status, 'active')))
-    .orderBy(asc(users.id));
-  return rows.map((r) => ({ ...r, locale: r.locale === 'en' || r.locale === 'ja' ? r.locale : null }));
 }

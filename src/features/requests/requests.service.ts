@@ -17,6 +17,7 @@ import type { Actor } from '../../shared/http/context.ts';
 import { hit, type Limit } from '../../shared/http/rate-limit.ts';
 import { messages } from '../../shared/i18n/index.ts';
 import { excerpt } from '../../shared/markdown.ts';
+import { activeWithRoles } from '../account/accounts.repository.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { blockedEitherWay } from '../profiles/profiles.repository.ts';
 import { mailAbout, type Recipient } from './case-mail.ts';
@@ -143,7 +144,7 @@ export async function createRequest(db: Db, actor: Actor, input: RequestInput, b
     const t = tx as unknown as Db;
     const id = await repo.insertRequest(t, { requesterId: actor.id, ...input, createdAt: now });
     await recordTransition(t, 'request', id, actor.id, null, 'new');
-    for (const person of await repo.activeWithRoles(t, PERMISSIONS['requests.triage'])) {
+    for (const person of await activeWithRoles(t, PERMISSIONS['requests.triage'])) {
       await mailAbout(t, person, 'requestNew', `request-new:${id}:${person.id}`, (locale) => ({
         title: input.title,
         requester: actor.name,

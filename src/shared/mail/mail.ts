@@ -203,9 +203,11 @@ export const TRANSACTIONAL_TEMPLATES: ReadonlySet<string> = new Set([
   'rewardStatus',
   // The company's answer in a conversation the member wrote in (messages).
   'messageCompanyReply',
-  // About an application the person made themselves (opportunities).
+  // About an application the person made themselves, or one for them to handle (opportunities).
   'applicationReceived',
   'applicationUpdated',
+  'applicationNew',
+  'applicationAssigned',
 ]);
 
 /**

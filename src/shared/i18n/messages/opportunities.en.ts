@@ -324,6 +324,10 @@ export const opportunitiesMailEn = {
     subject: '[{network}] News about your application: {title}',
     body: 'Hello {name},\n\nThere is news about your application ({title}).\n\nWhere it stands: {status}\n{message}\nYour application page:\n{url}',
   },
+  applicationNew: {
+    subject: '[{network}] New application from {applicant}: {title}',
+    body: 'Hello {name},\n\n{applicant} has applied on {network}: {title}.\n\nThe application, the profile as company staff may see it and the pipeline are here:\n{url}',
+  },
   applicationAssigned: {
     subject: '[{network}] An application is assigned to you: {applicant}',
     body: 'Hello {name},\n\nThe application of {applicant} ({title}) has been assigned to you on {network}. You can read it, see its history and add internal notes here:\n{url}',

@@ -324,6 +324,10 @@ export const opportunitiesMailJa: Pick<Messages['mail'], keyof typeof opportunit
     subject: '【{network}】ご応募の状況についてお知らせ:{title}',
     body: '{name}さん\n\nご応募({title})について、お知らせがあります。\n\n現在の状況:{status}\n{message}\nご応募のページ:\n{url}',
   },
+  applicationNew: {
+    subject: '【{network}】{applicant}さんから新しい応募:{title}',
+    body: '{name}さん\n\n{network}で、{applicant}さんから応募がありました({title})。\n\n応募内容、社員に公開されているプロフィール、選考の状況はこちらから:\n{url}',
+  },
   applicationAssigned: {
     subject: '【{network}】応募の担当になりました:{applicant}さん',
     body: '{name}さん\n\n{network}で、{applicant}さんの応募({title})の担当になりました。内容と履歴の確認、社内メモの追加はこちらから:\n{url}',
