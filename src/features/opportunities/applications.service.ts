@@ -21,6 +21,7 @@ import { messages, type Locale } from '../../shared/i18n/index.ts';
 import { queueMail } from '../../shared/mail/mail.ts';
 import { networkName } from '../../shared/network.ts';
 import { activeWithRoles } from '../account/accounts.repository.ts';
+import { mailAbout, type Recipient } from '../cases/case-mail.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { presentProfile } from '../profiles/profile.present.ts';
 import { ownProfile } from '../profiles/profiles.service.ts';
@@ -75,6 +76,15 @@ async function mailApplicant(db: Db, site: Site, a: repo.ApplicationDetail, temp
   });
 }
 
+/** An application for a member of staff to handle (a new one, or one assigned to them), in their language. */
+function mailStaff(db: Db, site: Site, to: Recipient, template: 'applicationNew' | 'applicationAssigned', key: string, a: Pick<repo.ApplicationDetail, 'id' | 'applicantName' | 'opportunityTitle'>) {
+  return mailAbout(db, to, template, key, (locale) => ({
+    applicant: a.applicantName,
+    title: a.opportunityTitle ?? messages(locale).opportunities.returnTitle,
+    url: `${site.baseUrl}/admin/applications/${a.id}`,
+  }));
+}
+
 // ---------------------------------------------------------------- applying
 
 export type ApplyResult = { ok: true; id: string } | { ok: false; reason: 'closed' } | { ok: false; reason: 'already'; id: string };
@@ -90,21 +100,7 @@ async function createApplication(db: Db, site: Site, actor: Actor, values: repo.
     await mailApplicant(t, site, detail, 'applicationReceived', `application:${id}:received`, 'received', null);
     // Everyone who runs the pipeline is told, each in their language.
     for (const person of await activeWithRoles(t, PERMISSIONS['applications.manage'])) {
-      const locale: Locale = person.locale ?? 'ja';
-      await queueMail(t, {
-        key: `application:${id}:new:${person.id}`,
-        to: person.email,
-        userId: person.id,
-        locale,
-        template: 'applicationNew',
-        vars: {
-          network: await networkName(t, locale),
-          name: person.name,
-          applicant: detail.applicantName,
-          title: detail.opportunityTitle ?? messages(locale).opportunities.returnTitle,
-          url: `${site.baseUrl}/admin/applications/${id}`,
-        },
-      });
+      await mailStaff(t, site, person, 'applicationNew', `application:${id}:new:${person.id}`, detail);
     }
     return id;
   });
@@ -365,21 +361,7 @@ export async function assign(db: Db, site: Site, actor: Actor, id: string, email
     await repo.setAssignee(t, id, staff?.id ?? null, now);
     await audit(t, { action: 'application.assigned', actor, subjectType: 'application', subjectId: id, ip, details: { from: application.assigneeId, to: staff?.id ?? null } });
     if (staff && staff.id !== actor.id) {
-      const locale: Locale = staff.locale ?? 'ja';
-      await queueMail(t, {
-        key: `application:${id}:assigned:${staff.id}:${now.getTime()}`,
-        to: staff.email,
-        userId: staff.id,
-        locale,
-        template: 'applicationAssigned',
-        vars: {
-          network: await networkName(t, locale),
-          name: staff.name,
-          applicant: application.applicantName,
-          title: application.opportunityTitle ?? messages(locale).opportunities.returnTitle,
-          url: `${site.baseUrl}/admin/applications/${id}`,
-        },
-      });
+      await mailStaff(t, site, staff, 'applicationAssigned', `application:${id}:assigned:${staff.id}:${now.getTime()}`, application);
     }
   });
   return { ok: true };

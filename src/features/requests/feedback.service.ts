@@ -21,7 +21,7 @@ import { excerpt } from '../../shared/markdown.ts';
 import { activeWithRoles } from '../account/accounts.repository.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { activeRule, grantReward } from '../rewards/ledger.ts';
-import { mailAbout, type Recipient } from './case-mail.ts';
+import { mailAbout, type Recipient } from '../cases/case-mail.ts';
 import * as repo from './feedback.repository.ts';
 import type { FeedbackInput } from './requests.form.ts';
 import { REPLY_LIMIT } from './requests.service.ts';

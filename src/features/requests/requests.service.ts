@@ -20,7 +20,7 @@ import { excerpt } from '../../shared/markdown.ts';
 import { activeWithRoles } from '../account/accounts.repository.ts';
 import { addNote, historyOf, notesOf, recordTransition, type CaseNote, type Transition } from '../cases/cases.repository.ts';
 import { blockedEitherWay } from '../profiles/profiles.repository.ts';
-import { mailAbout, type Recipient } from './case-mail.ts';
+import { mailAbout, type Recipient } from '../cases/case-mail.ts';
 import type { RequestInput, RequestStateInput } from './requests.form.ts';
 import * as repo from './requests.repository.ts';
 

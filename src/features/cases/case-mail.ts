@@ -1,7 +1,7 @@
 /**
- * Mail about a request or a piece of feedback, to one person in their language, queued in the
- * caller's transaction. These are about the person's own case (their request, their feedback, a
- * request assigned to them): transactional, listed in TRANSACTIONAL_TEMPLATES.
+ * Mail about a case (a request, a piece of feedback, an application) to one person in their
+ * language, queued in the caller's transaction: to the person whose case it is, or to the staff
+ * who handle it. Transactional templates, listed in TRANSACTIONAL_TEMPLATES.
  */
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
